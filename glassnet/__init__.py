@@ -1,0 +1,55 @@
+"""glassnet: a glass-box deep-learning library.
+
+Example:
+    >>> import glassnet as gn
+    >>> gn.Tensor([1.0, 2.0]).sum().item()
+    3.0
+"""
+
+from glassnet import ops as ops
+from glassnet.autograd.function import Function as Function
+from glassnet.autograd.function import enable_grad as enable_grad
+from glassnet.autograd.function import no_grad as no_grad
+from glassnet.autograd.function import unbroadcast as unbroadcast
+from glassnet.autograd.tensor import Tensor as Tensor
+from glassnet.backend import default_dtype as default_dtype
+from glassnet.backend import get_default_dtype as get_default_dtype
+from glassnet.backend import get_device as get_device
+from glassnet.backend import seed as seed
+from glassnet.backend import set_default_dtype as set_default_dtype
+from glassnet.backend import set_device as set_device
+from glassnet.errors import ConfigError as ConfigError
+from glassnet.errors import DataError as DataError
+from glassnet.errors import GlassnetError as GlassnetError
+from glassnet.errors import GradientError as GradientError
+from glassnet.errors import ShapeError as ShapeError
+from glassnet.inspect.gradcheck import gradcheck as gradcheck
+from glassnet.nn import initializers as initializers
+from glassnet.nn.activations import ELU as ELU
+from glassnet.nn.activations import GELU as GELU
+from glassnet.nn.activations import Activation as Activation
+from glassnet.nn.activations import LeakyReLU as LeakyReLU
+from glassnet.nn.activations import LogSoftmax as LogSoftmax
+from glassnet.nn.activations import ReLU as ReLU
+from glassnet.nn.activations import Sigmoid as Sigmoid
+from glassnet.nn.activations import Softmax as Softmax
+from glassnet.nn.activations import Softplus as Softplus
+from glassnet.nn.activations import Step as Step
+from glassnet.nn.activations import Tanh as Tanh
+from glassnet.nn.dense import Dense as Dense
+from glassnet.nn.dropout import Dropout as Dropout
+from glassnet.nn.flatten import Flatten as Flatten
+from glassnet.nn.losses import MAE as MAE
+from glassnet.nn.losses import MSE as MSE
+from glassnet.nn.losses import ArctanError as ArctanError
+from glassnet.nn.losses import BinaryCrossEntropy as BinaryCrossEntropy
+from glassnet.nn.losses import CategoricalCrossEntropy as CategoricalCrossEntropy
+from glassnet.nn.losses import Huber as Huber
+from glassnet.nn.module import Module as Module
+from glassnet.nn.module import Parameter as Parameter
+from glassnet.nn.normalization import BatchNorm as BatchNorm
+from glassnet.nn.normalization import LayerNorm as LayerNorm
+from glassnet.nn.regularizers import L1 as L1
+from glassnet.nn.regularizers import L1L2 as L1L2
+from glassnet.nn.regularizers import L2 as L2
+from glassnet.nn.sequential import Sequential as Sequential

@@ -1,0 +1,1 @@
+"""Automatic differentiation: ``Tensor``, ``Function`` and the backward pass."""

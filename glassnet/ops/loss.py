@@ -1,0 +1,94 @@
+"""Loss primitives fused for numerical stability: softmax + cross-entropy, sigmoid + BCE.
+
+Taking logits, they never compute log(0): log-softmax and log(1 + e^-|x|) stay
+finite for any logit, and their gradients are the famous ``p - target``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from glassnet.autograd.function import Function
+from glassnet.backend import Array, get_array_module
+from glassnet.ops.activation import stable_log_softmax, stable_sigmoid
+
+if TYPE_CHECKING:
+    from glassnet.autograd.tensor import Tensor
+
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def _reduce(values: Array, reduction: str) -> Array:
+    if reduction == "mean":
+        return values.mean()
+    if reduction == "sum":
+        return values.sum()
+    return values
+
+
+def _reduction_scale(grad: Array, count: int, reduction: str) -> Array:
+    """The upstream gradient as seen by each sample's loss term."""
+    if reduction == "mean":
+        return grad / grad.dtype.type(count)
+    return grad
+
+
+class SoftmaxCrossEntropy(Function):
+    """Cross-entropy of softmax(logits) against integer labels or probability rows.
+
+    ``logits`` has shape (samples, classes); ``target`` is either integer class
+    labels of shape (samples,) or one-hot / probability rows of shape (samples, classes).
+    """
+
+    def __init__(self, reduction: str = "mean") -> None:
+        self.reduction = reduction
+
+    def forward(self, logits: Array, target: Array) -> Array:
+        xp = get_array_module(logits)
+        log_p = stable_log_softmax(logits, axis=-1)
+        self.log_p, self.target = log_p, target
+        if target.dtype.kind in "iu":
+            per_sample = -log_p[xp.arange(len(target)), target]
+        else:
+            per_sample = -(target * log_p).sum(axis=-1)
+        return _reduce(per_sample, self.reduction)
+
+    def backward(self, grad: Array) -> tuple[Array, None]:
+        xp = get_array_module(grad)
+        p = xp.exp(self.log_p)
+        if self.target.dtype.kind in "iu":
+            p[xp.arange(len(self.target)), self.target] -= 1
+        else:
+            # d/dlogits of -Σ t·log p is p·Σt - t (just p - t for rows that sum to one).
+            p = p * self.target.sum(axis=-1, keepdims=True) - self.target
+        scale = _reduction_scale(grad, len(p), self.reduction)
+        if self.reduction == "none":
+            scale = scale[:, None]
+        return p * scale, None
+
+
+class SigmoidBinaryCrossEntropy(Function):
+    """Binary cross-entropy of sigmoid(logits) against targets in [0, 1], elementwise."""
+
+    def __init__(self, reduction: str = "mean") -> None:
+        self.reduction = reduction
+
+    def forward(self, logits: Array, target: Array) -> Array:
+        xp = get_array_module(logits)
+        self.logits, self.target = logits, target
+        per_element = (
+            xp.maximum(logits, 0) - logits * target + xp.log1p(xp.exp(-xp.abs(logits)))
+        )
+        return _reduce(per_element, self.reduction)
+
+    def backward(self, grad: Array) -> tuple[Array, None]:
+        diff = stable_sigmoid(self.logits) - self.target
+        return diff * _reduction_scale(grad, diff.size, self.reduction), None
+
+
+def softmax_cross_entropy(logits: Any, target: Any, reduction: str = "mean") -> Tensor:
+    return SoftmaxCrossEntropy(reduction)(logits, target)
+
+
+def sigmoid_binary_cross_entropy(logits: Any, target: Any, reduction: str = "mean") -> Tensor:
+    return SigmoidBinaryCrossEntropy(reduction)(logits, target)
