@@ -6,6 +6,8 @@ Example:
     3.0
 """
 
+from glassnet import data as data
+from glassnet import datasets as datasets
 from glassnet import ops as ops
 from glassnet.autograd.function import Function as Function
 from glassnet.autograd.function import enable_grad as enable_grad
@@ -24,6 +26,9 @@ from glassnet.errors import GlassnetError as GlassnetError
 from glassnet.errors import GradientError as GradientError
 from glassnet.errors import ShapeError as ShapeError
 from glassnet.inspect.gradcheck import gradcheck as gradcheck
+from glassnet.io.load import load_model as load  # noqa: F401  (gn.load)
+from glassnet.io.load import load_model as load_model
+from glassnet.io.save import save_model as save_model
 from glassnet.nn import initializers as initializers
 from glassnet.nn.activations import ELU as ELU
 from glassnet.nn.activations import GELU as GELU
@@ -53,3 +58,20 @@ from glassnet.nn.regularizers import L1 as L1
 from glassnet.nn.regularizers import L1L2 as L1L2
 from glassnet.nn.regularizers import L2 as L2
 from glassnet.nn.sequential import Sequential as Sequential
+from glassnet.optim import SGD as SGD
+from glassnet.optim import Adagrad as Adagrad
+from glassnet.optim import Adam as Adam
+from glassnet.optim import AdamW as AdamW
+from glassnet.optim import CosineAnnealingLR as CosineAnnealingLR
+from glassnet.optim import ExponentialLR as ExponentialLR
+from glassnet.optim import RMSprop as RMSprop
+from glassnet.optim import StepLR as StepLR
+from glassnet.optim import clip_grad_norm as clip_grad_norm
+from glassnet.optim import clip_grad_value as clip_grad_value
+from glassnet.train import metrics as metrics
+from glassnet.train.callbacks import CSVLogger as CSVLogger
+from glassnet.train.callbacks import EarlyStopping as EarlyStopping
+from glassnet.train.callbacks import LearningRateScheduler as LearningRateScheduler
+from glassnet.train.callbacks import ModelCheckpoint as ModelCheckpoint
+from glassnet.train.callbacks import ReduceLROnPlateau as ReduceLROnPlateau
+from glassnet.train.history import History as History

@@ -77,16 +77,36 @@ def backward(root: Tensor, grad: Array, retain_graph: bool = False) -> None:
                     grads[key] = parent_grad
             if not retain_graph:
                 creator.inputs = ()
-                tensor._creator = None
+                # Not None: the tensor stays a non-leaf, and a second backward through it
+                # raises instead of silently treating it as a leaf (as PyTorch does).
+                tensor._creator = _RELEASED
+
+
+class _ReleasedGraph:
+    """Stands in for the creator of a tensor whose graph an earlier backward freed."""
+
+    inputs: tuple[Tensor, ...] = ()
+    name = "ReleasedGraph"
+
+    def backward(self, grad: Array) -> tuple[Array | None, ...]:
+        raise GradientError(
+            "backward() reached a part of the graph that an earlier backward() already "
+            "freed; pass retain_graph=True to the first backward() to go through it again"
+        )
+
+
+_RELEASED = _ReleasedGraph()
 
 
 def _accumulate_leaf(tensor: Tensor, grad: Array, stored: set[int]) -> None:
     if tensor.grad is None:
         # The first gradient is stored without a copy (a memory pass saved per
-        # parameter), unless another leaf already holds this very array: a function
-        # such as Add hands one gradient to both inputs, and an in-place change of
-        # one leaf's ``.grad`` must not change the other's.
-        if id(grad) in stored or grad.dtype != tensor.data.dtype:
+        # parameter) only when it is a fresh array of its own. A function such as Add
+        # hands one gradient to both inputs, Sum hands out a read-only broadcast view,
+        # Reshape a view of its upstream gradient: an in-place change of one leaf's
+        # ``.grad`` must not change another's, and ``.grad`` must be writable.
+        fresh = grad.flags.owndata and grad.flags.writeable
+        if not fresh or id(grad) in stored or grad.dtype != tensor.data.dtype:
             grad = grad.astype(tensor.data.dtype, copy=True)
         stored.add(id(grad))
         tensor.grad = grad

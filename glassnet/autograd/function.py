@@ -20,8 +20,8 @@ import contextlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from glassnet.backend import Array, get_array_module
 from glassnet.autograd import grad_mode
+from glassnet.backend import Array, get_array_module
 
 if TYPE_CHECKING:
     from glassnet.autograd.tensor import Tensor
@@ -43,13 +43,22 @@ class Function:
     def __call__(self, *inputs: Any) -> Tensor:
         from glassnet.autograd.tensor import Tensor, as_tensor
 
-        like = next((x for x in inputs if isinstance(x, Tensor)), None)
-        tensors = tuple(as_tensor(x, like=like) for x in inputs)
-        out = Tensor._wrap(self.forward(*(t.data for t in tensors)))
-        if grad_mode.enabled() and any(t.requires_grad for t in tensors):
-            self.inputs = tensors
-            out.requires_grad = True
-            out._creator = self
+        # Plain loops rather than generators: this runs once per op, so it is the
+        # engine's hottest Python code.
+        like = None
+        for x in inputs:
+            if isinstance(x, Tensor):
+                like = x
+                break
+        tensors = tuple(x if isinstance(x, Tensor) else as_tensor(x, like=like) for x in inputs)
+        out = Tensor._wrap(self.forward(*[t.data for t in tensors]))
+        if grad_mode.enabled():
+            for t in tensors:
+                if t.requires_grad:
+                    self.inputs = tensors
+                    out.requires_grad = True
+                    out._creator = self
+                    break
         return out
 
     @property

@@ -145,7 +145,8 @@ class Tensor:
                 )
             grad = xp.ones_like(self.data)
         else:
-            grad = xp.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=self.dtype)
+            # A copy: the caller's array must not become (and later change with) a leaf's .grad.
+            grad = xp.array(grad.data if isinstance(grad, Tensor) else grad, dtype=self.dtype)
             if grad.shape != self.shape:
                 raise ShapeError(f"backward(grad) got shape {grad.shape}, tensor has {self.shape}")
         engine.backward(self, grad, retain_graph=retain_graph)

@@ -203,7 +203,9 @@ def _check_direction(report, named, analytic, objective, eps, atol, rtol, rng) -
     numeric = (shifted(1.0) - shifted(-1.0)) / (2 * eps)
     for (_, t), original in zip(named, originals, strict=True):
         t.data[...] = original
-    backprop = sum(float((analytic[id(t)] * v).sum()) for (_, t), v in zip(named, directions, strict=True))
+    backprop = sum(
+        float((analytic[id(t)] * v).sum()) for (_, t), v in zip(named, directions, strict=True)
+    )
     report.direction_analytic = backprop
     report.direction_numeric = numeric
     report.direction_ok = bool(_close(np.array(backprop), np.array(numeric), atol, rtol))

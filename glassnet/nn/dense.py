@@ -67,7 +67,12 @@ class Dense(Module):
         self.bias_initializer = get_initializer(bias_initializer)
         self.kernel_regularizer = get_regularizer(kernel_regularizer)
         self.bias_regularizer = get_regularizer(bias_regularizer)
-        self._config_specs = (kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer)
+        self._config_specs = (
+            kernel_initializer,
+            bias_initializer,
+            kernel_regularizer,
+            bias_regularizer,
+        )
         self.rng = backend.get_rng(rng) if rng is not None else None
         self.kernel: Tensor | None = None
         self.bias: Tensor | None = None
@@ -82,7 +87,9 @@ class Dense(Module):
                 f"got shape {tuple(input_shape)}"
             )
         inputs = int(input_shape[-1])
-        self.add_weight("kernel", (inputs, self.units), self.kernel_initializer, self.kernel_regularizer)
+        self.add_weight(
+            "kernel", (inputs, self.units), self.kernel_initializer, self.kernel_regularizer
+        )
         if self.use_bias:
             self.add_weight("bias", (self.units,), self.bias_initializer, self.bias_regularizer)
 

@@ -32,7 +32,9 @@ class Dropout(Module):
         rng: a seed or generator for the masks (default: the global one).
     """
 
-    def __init__(self, rate: float, rng: np.random.Generator | int | None = None, name: str | None = None):
+    def __init__(
+        self, rate: float, rng: np.random.Generator | int | None = None, name: str | None = None
+    ):
         super().__init__(name)
         if not isinstance(rate, (int, float)) or not 0 <= rate < 1:
             raise ConfigError(f"Dropout rate must be in [0, 1), got {rate!r}")
@@ -46,7 +48,7 @@ class Dropout(Module):
         generator = self.rng if self.rng is not None else backend.get_rng()
         keep = generator.random(x.shape) >= self.rate
         scale = np.asarray(1.0 / (1.0 - self.rate), dtype=x.dtype)
-        return x * Tensor(keep * scale)
+        return x * Tensor(keep * scale, dtype=x.dtype)
 
     def get_config(self) -> dict[str, Any]:
         return {"rate": self.rate, "name": self.name}

@@ -134,8 +134,12 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must implement forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if args and hasattr(args[0], "shape"):
-            self.input_shape = tuple(args[0].shape)
+        if args:
+            shape = getattr(args[0], "shape", None)
+            if shape is None and isinstance(args[0], (list, tuple)):
+                shape = np.shape(args[0])  # nested lists of numbers: build from them too
+            if shape is not None:
+                self.input_shape = tuple(shape)
         if not self.built:
             if self.input_shape is not None:
                 self.build(self.input_shape)
@@ -230,13 +234,15 @@ class Module:
                 f"missing keys {missing}, unexpected keys {unexpected}"
                 + ("; the model may not be built yet (call it once on data)" if not own else "")
             )
+        values = {key: np.asarray(state[key]) for key in own}
+        # Every shape is checked before anything is copied: a failed load leaves the model as it was.
         for key, tensor in own.items():
-            value = np.asarray(state[key])
-            if value.shape != tensor.shape:
+            if values[key].shape != tensor.shape:
                 raise ShapeError(
-                    f"state '{key}' has shape {value.shape}, the model expects {tensor.shape}"
+                    f"state '{key}' has shape {values[key].shape}, the model expects {tensor.shape}"
                 )
-            tensor.data[...] = value
+        for key, tensor in own.items():
+            tensor.data[...] = values[key]
 
     def get_config(self) -> dict[str, Any]:
         """The constructor arguments that rebuild this layer (layers override this)."""
@@ -245,11 +251,18 @@ class Module:
             "cannot be saved as an architecture; save its state_dict() instead"
         )
 
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Module:
+        """The layer that ``get_config()`` described."""
+        return cls(**config)
+
     # -- training ---------------------------------------------------------------------
     # The loop lives in glassnet.train (a higher layer); these methods are the doors to
     # it, as in Keras, so that ``model.fit(x, y)`` works on any module.
 
-    def compile(self, optimizer: Any = "adam", loss: Any = "mse", metrics: Any = (), **options: Any):
+    def compile(
+        self, optimizer: Any = "adam", loss: Any = "mse", metrics: Any = (), **options: Any
+    ):
         """Choose the optimizer, loss and metrics that ``fit`` and ``evaluate`` use.
 
         Args:
@@ -301,7 +314,9 @@ class Module:
 
     # -- display ----------------------------------------------------------------------
 
-    def summary(self, input_shape: tuple[int, ...] | None = None, print_fn: Callable = print) -> str:
+    def summary(
+        self, input_shape: tuple[int, ...] | None = None, print_fn: Callable = print
+    ) -> str:
         """Print (and return) each layer, its output shape and its parameter count.
 
         Args:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from glassnet.errors import ConfigError
-from glassnet.nn.layers_registry import LAYERS
+from glassnet.nn.layers_registry import LAYERS, layer_from_config
 from glassnet.nn.module import Module
 
 
@@ -51,6 +51,11 @@ class Sequential(Module):
 
     def __iter__(self) -> Iterator[Module]:
         return iter(self.layers)
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Sequential:
+        layers = [layer_from_config(spec) for spec in config.get("layers", [])]
+        return cls(layers, name=config.get("name"))
 
     def get_config(self) -> dict[str, Any]:
         return {

@@ -43,6 +43,8 @@ def render_summary(model: Module, input_shape: tuple[int, ...] | None) -> str:
     out = [f"Model: {model.name} ({type(model).__name__})", rule, line(rows[0]), rule]
     out += [line(row) for row in rows[1:]]
     out += [rule, f"Total parameters: {total:,}"]
-    if not model.built or total == 0 and len(rows) > 1:
-        out.append("(shapes and counts appear once the model has seen data: summary(input_shape=...))")
+    if not model.built or (total == 0 and len(rows) > 1):
+        out.append(
+            "(shapes and counts appear once the model has seen data: summary(input_shape=...))"
+        )
     return "\n".join(out)

@@ -76,9 +76,7 @@ class SigmoidBinaryCrossEntropy(Function):
     def forward(self, logits: Array, target: Array) -> Array:
         xp = get_array_module(logits)
         self.logits, self.target = logits, target
-        per_element = (
-            xp.maximum(logits, 0) - logits * target + xp.log1p(xp.exp(-xp.abs(logits)))
-        )
+        per_element = xp.maximum(logits, 0) - logits * target + xp.log1p(xp.exp(-xp.abs(logits)))
         return _reduce(per_element, self.reduction)
 
     def backward(self, grad: Array) -> tuple[Array, None]:

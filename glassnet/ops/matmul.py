@@ -25,10 +25,11 @@ class MatMul(Function):
         a2 = a[None, :] if a.ndim == 1 else a
         b2 = b[:, None] if b.ndim == 1 else b
         g = grad
-        if a.ndim == 1:
-            g = xp.expand_dims(g, -2)
+        # b's axis first: for 1-d @ 1-d the output is 0-d and must become (1, 1).
         if b.ndim == 1:
             g = xp.expand_dims(g, -1)
+        if a.ndim == 1:
+            g = xp.expand_dims(g, -2)
         grad_a = g @ xp.swapaxes(b2, -1, -2)
         grad_b = xp.swapaxes(a2, -1, -2) @ g
         if a.ndim == 1:

@@ -21,9 +21,8 @@ def _normalize_axes(axis: Any, ndim: int) -> tuple[int, ...]:
 
 def _expand_reduced(grad: Array, shape: tuple[int, ...], axes: tuple[int, ...]) -> Array:
     """Reinsert the reduced axes (as size 1) so that ``grad`` broadcasts against ``shape``."""
-    for axis in sorted(axes):
-        grad = get_array_module(grad).expand_dims(grad, axis)
-    return grad
+    kept = tuple(1 if i in axes else n for i, n in enumerate(shape))
+    return grad.reshape(kept)
 
 
 class Sum(Function):
@@ -88,7 +87,7 @@ class Min(_Extreme):
     reduce_name = "min"
 
 
-def sum(a: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+def sum(a: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     return Sum(axis, keepdims)(a)
 
 
@@ -96,9 +95,9 @@ def mean(a: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     return Mean(axis, keepdims)(a)
 
 
-def max(a: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+def max(a: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     return Max(axis, keepdims)(a)
 
 
-def min(a: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+def min(a: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     return Min(axis, keepdims)(a)

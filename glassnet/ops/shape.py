@@ -29,7 +29,11 @@ class Transpose(Function):
 
     def forward(self, a: Array) -> Array:
         xp = get_array_module(a)
-        self.axes_used = tuple(self.axes) if self.axes is not None else tuple(reversed(range(a.ndim)))
+        if self.axes is None:
+            self.axes_used = tuple(reversed(range(a.ndim)))
+        else:
+            # Normalised so that argsort in backward inverts negative axes correctly.
+            self.axes_used = tuple(axis % a.ndim for axis in self.axes)
         return xp.transpose(a, self.axes_used)
 
     def backward(self, grad: Array) -> tuple[Array]:

@@ -1,0 +1,92 @@
+"""Checks on single DataFrame columns, shared by fitting and transforming a table.
+
+Each check raises a ``DataError`` that names the source (file), the column and the
+first offending rows, counted from 1 (row 1 = the first data row after the header).
+
+Example:
+    >>> import pandas as pd
+    >>> numeric_values(pd.Series([1, 2]), "age", "'shop.csv'").tolist()
+    [1.0, 2.0]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from glassnet.errors import DataError
+
+HUGE = 1e30  # beyond this, float32 products and squares overflow to inf
+
+
+def row_numbers(mask: Any, limit: int = 5) -> str:
+    """'3, 7, 9' — the first ``limit`` 1-based row numbers where ``mask`` is true."""
+    positions = np.flatnonzero(np.asarray(mask)) + 1
+    shown = ", ".join(str(p) for p in positions[:limit])
+    return shown + (f" … ({len(positions)} rows in all)" if len(positions) > limit else "")
+
+
+def is_numeric(series: pd.Series) -> bool:
+    """Numbers or booleans (booleans count as the numbers 0 and 1)."""
+    return pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)
+
+
+def check_columns(frame: pd.DataFrame, source: str) -> None:
+    """Refuse duplicate column names (which column would a name mean?)."""
+    names = [str(c) for c in frame.columns]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise DataError(
+            f"{source}: duplicate column name(s) {duplicates}; rename them so each is unique"
+        )
+
+
+def numeric_values(series: pd.Series, name: str, source: str) -> np.ndarray:
+    """float64 values of a column that must hold numbers (NaN where missing); checked."""
+    if is_numeric(series):
+        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+    else:
+        parsed = pd.to_numeric(series, errors="coerce")
+        bad = (parsed.isna() & series.notna()).to_numpy()
+        if bad.any():
+            example = series[bad].iloc[0]
+            raise DataError(
+                f"{source}: column '{name}' should hold numbers but has {example!r} at "
+                f"row(s) {row_numbers(bad)}; fix those values (or use na_values=[{example!r}] "
+                "if it marks a missing value)"
+            )
+        values = parsed.to_numpy(dtype=np.float64, na_value=np.nan)
+    huge = np.isinf(values) | (np.abs(np.nan_to_num(values)) > HUGE)
+    if huge.any():
+        raise DataError(
+            f"{source}: column '{name}' has infinite or huge values (|value| > {HUGE:g}) at "
+            f"row(s) {row_numbers(huge)}; fix or remove them"
+        )
+    return values
+
+
+def refuse_mostly_numeric(series: pd.Series, name: str, source: str) -> None:
+    """A text column that is mostly numbers is almost always a typo in a numeric column."""
+    present = series[series.notna()]
+    parsed = pd.to_numeric(present, errors="coerce")
+    n_numbers = int(parsed.notna().sum())
+    if 2 * n_numbers > len(present) and n_numbers < len(present):
+        bad = (series.notna() & pd.to_numeric(series, errors="coerce").isna()).to_numpy()
+        example = series[bad].iloc[0]
+        raise DataError(
+            f"{source}: column '{name}' is mostly numbers but has {example!r} at row(s) "
+            f"{row_numbers(bad)}; fix those values, mark them missing with "
+            f"na_values=[{example!r}], or pass categorical=['{name}'] if it really is "
+            "categorical"
+        )
+
+
+def refuse_missing_target(series: pd.Series, target: str, source: str) -> None:
+    missing = series.isna().to_numpy()
+    if missing.any():
+        raise DataError(
+            f"{source}: the target column '{target}' is missing at row(s) {row_numbers(missing)} "
+            "(row 1 = first data row); targets are never imputed: fill them in or drop those rows"
+        )

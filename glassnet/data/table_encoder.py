@@ -1,0 +1,308 @@
+"""``TableEncoder``: turns a pandas DataFrame into the numbers a network reads, repeatably.
+
+``fit`` looks at the *training* frame once and decides everything: which columns
+are features, which are numeric and which categorical (with their categories),
+what fills a missing value (if ``impute`` was asked for) and how the target is
+encoded. ``transform`` then applies exactly those decisions to any later frame
+(validation, test, new data), so the columns of ``x`` always mean the same thing.
+
+Rules (written here so the behaviour can be predicted):
+
+* numeric and boolean columns become one float column each (booleans as 0/1);
+* any other column is categorical and becomes one 0/1 column per category seen
+  in training, named ``"column=category"`` (categories compared as text, sorted);
+* a category that was **not seen in training** becomes an all-zero one-hot row by
+  default (``on_unseen="zeros"``), i.e. "none of the known categories";
+  ``on_unseen="error"`` refuses it instead;
+* a text column whose values are mostly numbers is refused as a probable typo
+  (name it in ``categorical=`` if it really is categorical);
+* missing values are refused unless ``impute`` is ``"mean"``, ``"median"`` or
+  ``"most_frequent"``; categorical columns are always filled with their most
+  frequent category. The target is never imputed;
+* infinities and magnitudes above 1e30 are refused (they overflow float32 maths).
+
+Row numbers in messages count data rows from 1 (row 1 is the first row after the header).
+
+Example:
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"age": [30, 50], "city": ["Oslo", "Rome"], "bought": [0, 1]})
+    >>> enc = TableEncoder(target="bought").fit(frame)
+    >>> enc.feature_names
+    ['age', 'city=Oslo', 'city=Rome']
+    >>> x, y = enc.transform(frame)
+    >>> x.tolist(), y.tolist()
+    ([[30.0, 1.0, 0.0], [50.0, 0.0, 1.0]], [0, 1])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from glassnet.backend import get_default_dtype
+from glassnet.data.column_checks import (
+    check_columns,
+    is_numeric,
+    numeric_values,
+    refuse_missing_target,
+    refuse_mostly_numeric,
+    row_numbers,
+)
+from glassnet.data.labels import ClassEncoder
+from glassnet.data.task import check_task, infer_task
+from glassnet.errors import ConfigError, DataError
+
+IMPUTE_CHOICES = ("mean", "median", "most_frequent")
+
+
+class TableEncoder:
+    """Fits on a training DataFrame, then encodes any frame with the same columns identically.
+
+    Args:
+        target: the target column's name, or None for features only.
+        task: ``"classification"``, ``"regression"`` or None to infer from the target
+            (see :func:`~glassnet.data.task.infer_task`).
+        impute: None (refuse missing values), ``"mean"``, ``"median"`` or ``"most_frequent"``.
+        categorical: columns to one-hot encode even though they hold numbers (codes, zip codes).
+        drop: columns to ignore (ids, free text).
+        max_categories: a categorical column with more distinct values is refused
+            (probably an id or free text that would explode into thousands of columns).
+    """
+
+    def __init__(
+        self,
+        target: str | None = None,
+        task: str | None = None,
+        impute: str | None = None,
+        categorical: Sequence[str] = (),
+        drop: Sequence[str] = (),
+        max_categories: int = 100,
+    ) -> None:
+        if impute is not None and impute not in IMPUTE_CHOICES:
+            raise ConfigError(f"impute must be None or one of {IMPUTE_CHOICES}, got {impute!r}")
+        self.target = target
+        self.task = check_task(task)
+        self.impute = impute
+        self.categorical = [str(c) for c in categorical]
+        self.drop = [str(c) for c in drop]
+        self.max_categories = int(max_categories)
+        # Filled by fit: one dict per feature column: name, kind, categories, fill.
+        self.columns: list[dict[str, Any]] | None = None
+        self.target_encoder: ClassEncoder | None = None
+
+    # -- fitting ----------------------------------------------------------------------
+
+    def fit(self, frame: pd.DataFrame, source: str = "the data frame") -> TableEncoder:
+        """Decide the encoding from the training ``frame`` (``source`` names it in errors)."""
+        check_columns(frame, source)
+        names = [str(c) for c in frame.columns]
+        if self.target is not None and self.target not in names:
+            raise DataError(
+                f"{source}: target column '{self.target}' not found; available columns: "
+                + ", ".join(repr(n) for n in names)
+            )
+        unknown = [c for c in self.drop + self.categorical if c not in names]
+        if unknown:
+            raise DataError(f"{source}: column(s) {unknown} named in drop/categorical not found")
+        features = [n for n in names if n != self.target and n not in self.drop]
+        if not features:
+            raise DataError(f"{source}: no feature columns left besides the target '{self.target}'")
+        self.columns = [self._fit_column(frame[name], name, source) for name in features]
+        if self.target is not None:
+            self._fit_target(frame[self.target], source)
+        return self
+
+    def _fit_column(self, series: pd.Series, name: str, source: str) -> dict[str, Any]:
+        if pd.api.types.is_datetime64_any_dtype(series) or pd.api.types.is_timedelta64_dtype(
+            series
+        ):
+            raise DataError(
+                f"{source}: column '{name}' holds dates/times ({series.dtype}); convert it to "
+                "numbers first (e.g. day of year) or pass drop=['" + name + "']"
+            )
+        if is_numeric(series) and name not in self.categorical:
+            values = numeric_values(series, name, source)
+            return {
+                "name": name,
+                "kind": "numeric",
+                "fill": self._numeric_fill(values, name, source),
+            }
+        if name not in self.categorical:
+            refuse_mostly_numeric(series, name, source)
+        text = series[series.notna()].astype(str)
+        if text.empty:
+            raise DataError(f"{source}: column '{name}' has no values at all; drop it")
+        categories = sorted(text.unique().tolist())
+        if len(categories) > self.max_categories:
+            raise DataError(
+                f"{source}: categorical column '{name}' has {len(categories)} distinct values "
+                f"(more than max_categories={self.max_categories}); it looks like an id or "
+                f"free text: pass drop=['{name}'], or raise max_categories"
+            )
+        fill = text.value_counts().sort_index().idxmax() if self.impute else None
+        return {"name": name, "kind": "categorical", "categories": categories, "fill": fill}
+
+    def _numeric_fill(self, values: np.ndarray, name: str, source: str) -> float | None:
+        if self.impute is None:
+            return None
+        present = values[~np.isnan(values)]
+        if present.size == 0:
+            raise DataError(f"{source}: column '{name}' has no values at all; drop it")
+        if self.impute == "mean":
+            return float(present.mean())
+        if self.impute == "median":
+            return float(np.median(present))
+        distinct, counts = np.unique(present, return_counts=True)
+        return float(distinct[counts.argmax()])  # ties → the smallest value
+
+    def _fit_target(self, series: pd.Series, source: str) -> None:
+        refuse_missing_target(series, self.target, source)
+        if self.task is None:
+            self.task = infer_task(series)
+        if self.task == "regression":
+            if not is_numeric(series):
+                example = series.iloc[0]
+                raise DataError(
+                    f"{source}: target '{self.target}' holds text (e.g. {example!r}) but "
+                    "task='regression' needs numbers; use task='classification' or a numeric column"
+                )
+            return
+        self.target_encoder = ClassEncoder().fit(series.to_numpy())
+
+    # -- transforming -----------------------------------------------------------------
+
+    @property
+    def feature_names(self) -> list[str]:
+        """The names of ``x``'s columns, after one-hot encoding."""
+        names: list[str] = []
+        for column in self._fitted_columns():
+            if column["kind"] == "numeric":
+                names.append(column["name"])
+            else:
+                names.extend(f"{column['name']}={c}" for c in column["categories"])
+        return names
+
+    @property
+    def class_names(self) -> list[Any] | None:
+        """The original target labels of class ids 0..k-1 (classification), else None."""
+        encoder = self.target_encoder
+        return None if encoder is None or encoder.classes is None else encoder.classes.tolist()
+
+    def _fitted_columns(self) -> list[dict[str, Any]]:
+        if self.columns is None:
+            raise DataError("TableEncoder used before fit; call fit(training_frame) first")
+        return self.columns
+
+    def transform(
+        self, frame: pd.DataFrame, source: str = "the data frame", on_unseen: str = "zeros"
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Encode ``frame`` exactly as the training frame was.
+
+        Returns:
+            ``(x, y)``: ``x`` float (default dtype) of shape (rows, len(feature_names));
+            ``y`` class ids (int64) or float targets, or None when the frame has no
+            target column (new data to predict). Extra columns are ignored.
+        """
+        if on_unseen not in ("zeros", "error"):
+            raise ConfigError(f"on_unseen must be 'zeros' or 'error', got {on_unseen!r}")
+        columns = self._fitted_columns()
+        check_columns(frame, source)
+        absent = [c["name"] for c in columns if c["name"] not in frame.columns]
+        if absent:
+            raise DataError(
+                f"{source}: missing column(s) {absent} that the encoder was fitted on; "
+                f"the file has: {[str(c) for c in frame.columns]}"
+            )
+        self._refuse_missing(frame, columns, source)
+        parts = [self._encode(frame[c["name"]], c, source, on_unseen) for c in columns]
+        x = np.concatenate(parts, axis=1).astype(get_default_dtype())
+        y = None
+        if self.target is not None and self.target in frame.columns:
+            y = self._encode_target(frame[self.target], source)
+        return x, y
+
+    def fit_transform(
+        self, frame: pd.DataFrame, source: str = "the data frame"
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """``fit(frame)`` then ``transform(frame)``."""
+        return self.fit(frame, source).transform(frame, source)
+
+    def _refuse_missing(self, frame: pd.DataFrame, columns: list[dict], source: str) -> None:
+        if self.impute is not None:
+            return
+        holes = [(c["name"], frame[c["name"]].isna()) for c in columns]
+        holes = [(name, mask) for name, mask in holes if mask.any()]
+        if holes:
+            where = "; ".join(f"column '{n}' at row(s) {row_numbers(m)}" for n, m in holes)
+            raise DataError(
+                f"{source}: missing values in {where} (row 1 = first data row). Fill them in, "
+                "drop those rows, or pass impute='mean', 'median' or 'most_frequent'"
+            )
+
+    def _encode(self, series: pd.Series, column: dict, source: str, on_unseen: str) -> np.ndarray:
+        name = column["name"]
+        if column["kind"] == "numeric":
+            values = numeric_values(series, name, source)
+            if column["fill"] is not None:
+                values = np.where(np.isnan(values), column["fill"], values)
+            return values[:, None]
+        text = series.astype(str).where(series.notna(), column["fill"])
+        # -1 marks a category not seen in training (and a missing value).
+        codes = pd.Index(column["categories"]).get_indexer(text)
+        unseen = (codes == -1) & text.notna().to_numpy()
+        if unseen.any() and on_unseen == "error":
+            examples = sorted(set(text[unseen].tolist()))[:5]
+            raise DataError(
+                f"{source}: column '{name}' has categories not seen in training, "
+                f"e.g. {examples} at row(s) {row_numbers(unseen)}; known: {column['categories']}"
+            )
+        encoded = np.zeros((len(codes), len(column["categories"])))
+        known = codes >= 0
+        encoded[np.flatnonzero(known), codes[known]] = 1.0
+        return encoded
+
+    def _encode_target(self, series: pd.Series, source: str) -> np.ndarray:
+        refuse_missing_target(series, self.target, source)
+        if self.target_encoder is None:
+            return numeric_values(series, self.target, source).astype(get_default_dtype())
+        try:
+            return self.target_encoder.transform(series.to_numpy())
+        except DataError as exc:
+            raise DataError(f"{source}: target column '{self.target}': {exc}") from exc
+
+    # -- state ------------------------------------------------------------------------
+
+    def get_state(self) -> dict[str, Any]:
+        """Everything ``from_state`` needs, as JSON-serialisable values."""
+        return {
+            "class": "TableEncoder",
+            "target": self.target,
+            "task": self.task,
+            "impute": self.impute,
+            "categorical": list(self.categorical),
+            "drop": list(self.drop),
+            "max_categories": self.max_categories,
+            "columns": self.columns,
+            "target_classes": self.class_names,
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> TableEncoder:
+        """Rebuild an encoder from ``get_state()``'s dict."""
+        if not isinstance(state, dict) or state.get("class") != "TableEncoder":
+            got = state.get("class") if isinstance(state, dict) else type(state).__name__
+            raise DataError(f"expected a TableEncoder state dict, got {got!r}")
+        keys = ("target", "task", "impute", "categorical", "drop", "max_categories", "columns")
+        missing = [k for k in (*keys, "target_classes") if k not in state]
+        if missing:
+            raise DataError(f"TableEncoder state lacks {missing}")
+        encoder = cls(*(state[k] for k in keys[:6]))
+        encoder.columns = state["columns"]
+        if state["target_classes"] is not None:
+            encoder.target_encoder = ClassEncoder.from_state(
+                {"class": "ClassEncoder", "classes": state["target_classes"]}
+            )
+        return encoder

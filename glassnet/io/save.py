@@ -1,0 +1,80 @@
+"""``save_model``: one safetensors file holding a model's weights, optimizer and description.
+
+Layout of the file:
+
+* tensors ``weights/<path>`` — every parameter and buffer (``weights/0.kernel``);
+* tensors ``optimizer/<index>.<slot>`` — the optimizer's moment estimates, if compiled;
+* header metadata ``glassnet`` — a JSON document with the architecture (layer
+  classes and their constructor arguments), the input shape, the preprocessing
+  (scalers, class names, feature names), the loss, metrics and optimizer settings,
+  and the training history.
+
+Nothing in it is pickled or executable; :func:`glassnet.io.load.load_model` reads it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from safetensors.numpy import save
+
+from glassnet.errors import ConfigError
+from glassnet.io.atomic import write_atomic
+from glassnet.nn.layers_registry import LAYERS
+from glassnet.nn.module import Module
+
+FORMAT_NAME = "glassnet"
+FORMAT_VERSION = 1
+
+
+def describe(model: Module) -> dict[str, Any]:
+    """The JSON document saved in the file's header."""
+    if model.input_shape is None:
+        raise ConfigError(
+            "the model has not seen data yet, so its weights do not exist; train it or call "
+            "it once on a batch before saving"
+        )
+    document: dict[str, Any] = {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "architecture": {"class": LAYERS.name_of(type(model)), "config": model.get_config()},
+        "input_shape": list(model.input_shape[1:]),
+        "dtype": str(model.parameters()[0].dtype) if model.parameters() else "float32",
+        "preprocessing": getattr(model, "preprocessing", {}),
+    }
+    config = getattr(model, "training_config", None)
+    if config is not None:
+        optimizer_config, _ = config.optimizer.state_dict()
+        document["training"] = {
+            "loss": config.loss.get_config(),
+            "metrics": [metric.name for metric in config.metrics],
+            "optimizer": optimizer_config,
+        }
+    history = getattr(model, "history", None)
+    if history is not None:
+        document["history"] = history.to_dict()
+    return document
+
+
+def save_model(model: Module, path: str | Path) -> None:
+    """Write ``model`` to ``path`` (one ``.safetensors`` file), atomically.
+
+    Raises:
+        ConfigError: a layer cannot describe itself (a custom module without
+            ``get_config``), or the model has never been built.
+    """
+    document = describe(model)
+    tensors = {
+        f"weights/{key}": np.ascontiguousarray(value) for key, value in model.state_dict().items()
+    }
+    config = getattr(model, "training_config", None)
+    if config is not None:
+        _, slots = config.optimizer.state_dict()
+        tensors.update(
+            {f"optimizer/{key}": np.ascontiguousarray(value) for key, value in slots.items()}
+        )
+    payload = save(tensors, metadata={FORMAT_NAME: json.dumps(document)})
+    write_atomic(path, payload)

@@ -1,0 +1,1 @@
+"""Training: the fit/evaluate/predict loop, callbacks, history and metrics."""

@@ -1,0 +1,66 @@
+"""``Callback``: hooks into the training loop, and ``CallbackList`` that calls them in order.
+
+Any callback may stop training by setting ``model.stop_training = True``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from glassnet.nn.module import Module
+
+
+class Callback:
+    """Override the hooks you need; ``self.model`` is set before training begins."""
+
+    model: Module
+
+    def set_model(self, model: Module) -> None:
+        self.model = model
+
+    def on_train_begin(self, logs: dict[str, Any]) -> None:
+        """``logs`` holds ``epochs``, ``steps_per_epoch`` and ``samples``."""
+
+    def on_epoch_begin(self, epoch: int) -> None:
+        pass
+
+    def on_batch_end(self, iteration: int, logs: dict[str, float]) -> None:
+        """After each iteration (one batch); ``logs`` holds the batch ``loss``."""
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
+        """``logs`` holds the epoch's loss, metrics and their ``val_`` counterparts."""
+
+    def on_train_end(self, logs: dict[str, float]) -> None:
+        pass
+
+
+class CallbackList(Callback):
+    """Calls each callback's hook in the order given."""
+
+    def __init__(self, callbacks: list[Callback]) -> None:
+        self.callbacks = list(callbacks)
+
+    def set_model(self, model: Module) -> None:
+        for callback in self.callbacks:
+            callback.set_model(model)
+
+    def on_train_begin(self, logs: dict[str, Any]) -> None:
+        for callback in self.callbacks:
+            callback.on_train_begin(logs)
+
+    def on_epoch_begin(self, epoch: int) -> None:
+        for callback in self.callbacks:
+            callback.on_epoch_begin(epoch)
+
+    def on_batch_end(self, iteration: int, logs: dict[str, float]) -> None:
+        for callback in self.callbacks:
+            callback.on_batch_end(iteration, logs)
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
+        for callback in self.callbacks:
+            callback.on_epoch_end(epoch, logs)
+
+    def on_train_end(self, logs: dict[str, float]) -> None:
+        for callback in self.callbacks:
+            callback.on_train_end(logs)
