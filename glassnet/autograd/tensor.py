@@ -143,7 +143,7 @@ class Tensor:
                     f"backward() without a gradient needs a one-element tensor, got shape "
                     f"{self.shape}; pass grad= of that shape"
                 )
-            grad = xp.ones_like(self.data)
+            grad = xp.ones(self.data.shape, dtype=self.data.dtype)
         else:
             # A copy: the caller's array must not become (and later change with) a leaf's .grad.
             grad = xp.array(grad.data if isinstance(grad, Tensor) else grad, dtype=self.dtype)
@@ -196,6 +196,9 @@ class Tensor:
 
     def __neg__(self) -> Tensor:
         return ops.neg(self)
+
+    def __abs__(self) -> Tensor:
+        return ops.abs(self)
 
     def __matmul__(self, other: Any) -> Tensor:
         return ops.matmul(self, other)

@@ -1,4 +1,4 @@
-"""Checks on single DataFrame columns, shared by fitting and transforming a table.
+"""Checks and conversions of single DataFrame columns, shared by fit and transform.
 
 Each check raises a ``DataError`` that names the source (file), the column and the
 first offending rows, counted from 1 (row 1 = the first data row after the header).
@@ -33,14 +33,35 @@ def is_numeric(series: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)
 
 
-def check_columns(frame: pd.DataFrame, source: str) -> None:
-    """Refuse duplicate column names (which column would a name mean?)."""
+def check_columns(frame: pd.DataFrame, source: str) -> pd.DataFrame:
+    """``frame`` with its column names as strings; duplicate names are refused.
+
+    (Which column would a duplicated name mean?)
+    """
     names = [str(c) for c in frame.columns]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise DataError(
             f"{source}: duplicate column name(s) {duplicates}; rename them so each is unique"
         )
+    return frame.set_axis(names, axis=1)
+
+
+def category_labels(series: pd.Series) -> pd.Series:
+    """A column's values as category text, missing values kept missing.
+
+    Whole numbers print without a decimal part, so a code column read as 10 in one
+    file and as 10.0 in another (pandas turns a column with a gap into floats) is
+    the same category "10".
+    """
+    present = series.notna().to_numpy()
+    if is_numeric(series) and not pd.api.types.is_bool_dtype(series):
+        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+        kept = values[present]
+        if np.all((kept == np.round(kept)) & (np.abs(kept) < 2.0**53)):
+            whole = np.where(present, values, 0.0).astype(np.int64)
+            series = pd.Series(whole, index=series.index)
+    return series.astype(str).where(present)
 
 
 def numeric_values(series: pd.Series, name: str, source: str) -> np.ndarray:
@@ -65,6 +86,21 @@ def numeric_values(series: pd.Series, name: str, source: str) -> np.ndarray:
             f"row(s) {row_numbers(huge)}; fix or remove them"
         )
     return values
+
+
+def numeric_fill(values: np.ndarray, impute: str | None, name: str, source: str) -> float | None:
+    """The value that replaces a missing number: None (no imputing), mean, median or mode."""
+    if impute is None:
+        return None
+    present = values[~np.isnan(values)]
+    if present.size == 0:
+        raise DataError(f"{source}: column '{name}' has no values at all; drop it")
+    if impute == "mean":
+        return float(present.mean())
+    if impute == "median":
+        return float(np.median(present))
+    distinct, counts = np.unique(present, return_counts=True)
+    return float(distinct[counts.argmax()])  # ties → the smallest value
 
 
 def refuse_mostly_numeric(series: pd.Series, name: str, source: str) -> None:

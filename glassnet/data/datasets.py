@@ -34,7 +34,6 @@ from typing import Any
 
 import numpy as np
 
-from glassnet.data.split import train_test_split
 from glassnet.registry import Registry
 
 
@@ -70,17 +69,21 @@ class Dataset:
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The fixed, seeded train/test split that glassnet's reported numbers use.
 
-        With the defaults (25 % test, seed 0) everyone gets the same split of a
-        bundled data set, so accuracies quoted in docs, benchmarks and comparisons
-        are measured on the same held-out samples. Classification splits are
-        stratified (each class keeps its share in both parts).
+        It is exactly scikit-learn's ``train_test_split(x, y, test_size=0.25,
+        random_state=0, stratify=y)`` (no ``stratify`` for regression), so a number
+        glassnet reports can be compared one-to-one with any scikit-learn model
+        evaluated the usual way on the same data.
 
         Returns:
             ``(x_train, x_test, y_train, y_test)``.
         """
-        stratify = self.task == "classification"
-        parts = train_test_split(self.x, self.y, test_size, stratify=stratify, rng=seed)
-        return parts  # type: ignore[return-value]  # y is never None here
+        from sklearn.model_selection import train_test_split as sklearn_split
+
+        stratify = self.y if self.task == "classification" else None
+        parts = sklearn_split(
+            self.x, self.y, test_size=test_size, random_state=seed, stratify=stratify
+        )
+        return tuple(parts)  # type: ignore[return-value]
 
 
 _DATASETS: Registry[Callable[[], Dataset]] = Registry("dataset")

@@ -44,8 +44,10 @@ import pandas as pd
 
 from glassnet.backend import get_default_dtype
 from glassnet.data.column_checks import (
+    category_labels,
     check_columns,
     is_numeric,
+    numeric_fill,
     numeric_values,
     refuse_missing_target,
     refuse_mostly_numeric,
@@ -85,6 +87,7 @@ class TableEncoder:
             raise ConfigError(f"impute must be None or one of {IMPUTE_CHOICES}, got {impute!r}")
         self.target = target
         self.task = check_task(task)
+        self._requested_task = self.task  # a refit infers again when this is None
         self.impute = impute
         self.categorical = [str(c) for c in categorical]
         self.drop = [str(c) for c in drop]
@@ -97,8 +100,8 @@ class TableEncoder:
 
     def fit(self, frame: pd.DataFrame, source: str = "the data frame") -> TableEncoder:
         """Decide the encoding from the training ``frame`` (``source`` names it in errors)."""
-        check_columns(frame, source)
-        names = [str(c) for c in frame.columns]
+        frame = check_columns(frame, source)
+        names = list(frame.columns)
         if self.target is not None and self.target not in names:
             raise DataError(
                 f"{source}: target column '{self.target}' not found; available columns: "
@@ -107,6 +110,8 @@ class TableEncoder:
         unknown = [c for c in self.drop + self.categorical if c not in names]
         if unknown:
             raise DataError(f"{source}: column(s) {unknown} named in drop/categorical not found")
+        self.task = self._requested_task
+        self.target_encoder = None
         features = [n for n in names if n != self.target and n not in self.drop]
         if not features:
             raise DataError(f"{source}: no feature columns left besides the target '{self.target}'")
@@ -128,11 +133,11 @@ class TableEncoder:
             return {
                 "name": name,
                 "kind": "numeric",
-                "fill": self._numeric_fill(values, name, source),
+                "fill": numeric_fill(values, self.impute, name, source),
             }
         if name not in self.categorical:
             refuse_mostly_numeric(series, name, source)
-        text = series[series.notna()].astype(str)
+        text = category_labels(series).dropna()
         if text.empty:
             raise DataError(f"{source}: column '{name}' has no values at all; drop it")
         categories = sorted(text.unique().tolist())
@@ -144,19 +149,6 @@ class TableEncoder:
             )
         fill = text.value_counts().sort_index().idxmax() if self.impute else None
         return {"name": name, "kind": "categorical", "categories": categories, "fill": fill}
-
-    def _numeric_fill(self, values: np.ndarray, name: str, source: str) -> float | None:
-        if self.impute is None:
-            return None
-        present = values[~np.isnan(values)]
-        if present.size == 0:
-            raise DataError(f"{source}: column '{name}' has no values at all; drop it")
-        if self.impute == "mean":
-            return float(present.mean())
-        if self.impute == "median":
-            return float(np.median(present))
-        distinct, counts = np.unique(present, return_counts=True)
-        return float(distinct[counts.argmax()])  # ties → the smallest value
 
     def _fit_target(self, series: pd.Series, source: str) -> None:
         refuse_missing_target(series, self.target, source)
@@ -209,12 +201,12 @@ class TableEncoder:
         if on_unseen not in ("zeros", "error"):
             raise ConfigError(f"on_unseen must be 'zeros' or 'error', got {on_unseen!r}")
         columns = self._fitted_columns()
-        check_columns(frame, source)
+        frame = check_columns(frame, source)
         absent = [c["name"] for c in columns if c["name"] not in frame.columns]
         if absent:
             raise DataError(
                 f"{source}: missing column(s) {absent} that the encoder was fitted on; "
-                f"the file has: {[str(c) for c in frame.columns]}"
+                f"the file has: {list(frame.columns)}"
             )
         self._refuse_missing(frame, columns, source)
         parts = [self._encode(frame[c["name"]], c, source, on_unseen) for c in columns]
@@ -249,7 +241,9 @@ class TableEncoder:
             if column["fill"] is not None:
                 values = np.where(np.isnan(values), column["fill"], values)
             return values[:, None]
-        text = series.astype(str).where(series.notna(), column["fill"])
+        text = category_labels(series)
+        if column["fill"] is not None:
+            text = text.fillna(column["fill"])
         # -1 marks a category not seen in training (and a missing value).
         codes = pd.Index(column["categories"]).get_indexer(text)
         unseen = (codes == -1) & text.notna().to_numpy()
@@ -295,11 +289,24 @@ class TableEncoder:
         if not isinstance(state, dict) or state.get("class") != "TableEncoder":
             got = state.get("class") if isinstance(state, dict) else type(state).__name__
             raise DataError(f"expected a TableEncoder state dict, got {got!r}")
-        keys = ("target", "task", "impute", "categorical", "drop", "max_categories", "columns")
-        missing = [k for k in (*keys, "target_classes") if k not in state]
+        keys = ("target", "task", "impute", "categorical", "drop", "max_categories")
+        missing = [k for k in (*keys, "columns", "target_classes") if k not in state]
         if missing:
             raise DataError(f"TableEncoder state lacks {missing}")
-        encoder = cls(*(state[k] for k in keys[:6]))
+        columns = state["columns"]
+        if columns is not None and not all(
+            isinstance(c, dict) and "name" in c and c.get("kind") in ("numeric", "categorical")
+            for c in columns
+        ):
+            raise DataError("TableEncoder state: every column needs a 'name' and a 'kind'")
+        encoder = cls(
+            target=state["target"],
+            task=state["task"],
+            impute=state["impute"],
+            categorical=state["categorical"],
+            drop=state["drop"],
+            max_categories=state["max_categories"],
+        )
         encoder.columns = state["columns"]
         if state["target_classes"] is not None:
             encoder.target_encoder = ClassEncoder.from_state(

@@ -70,7 +70,8 @@ def _target_like(prediction: Tensor, target: Any, loss_name: str) -> Tensor:
                 f"{loss_name}: prediction shape {prediction.shape} and target shape "
                 f"{target_data.shape} differ"
             )
-    return Tensor(target_data.astype(prediction.dtype, copy=False))
+    # dtype= given: without it the default-dtype policy would round float64 targets to float32.
+    return Tensor(target_data, dtype=prediction.dtype)
 
 
 @LOSSES.register("mse", "mean_squared_error")

@@ -65,7 +65,8 @@ class BatchNorm(Module):
         self.check_features(x, self.gamma.shape[0])
         if not self.training:
             scale = 1.0 / np.sqrt(self.running_var.data + self.epsilon)
-            return (x - Tensor(self.running_mean.data)) * Tensor(scale) * self.gamma + self.beta
+            mean = Tensor(self.running_mean.data, dtype=x.dtype)
+            return (x - mean) * Tensor(scale, dtype=x.dtype) * self.gamma + self.beta
         if x.shape[0] < 2:
             raise ShapeError(
                 f"BatchNorm '{self.name}' needs at least 2 samples per batch in training mode, "

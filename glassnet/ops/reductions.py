@@ -25,6 +25,17 @@ def _expand_reduced(grad: Array, shape: tuple[int, ...], axes: tuple[int, ...]) 
     return grad.reshape(kept)
 
 
+def _spread(grad: Array, shape: tuple[int, ...]) -> Array:
+    """``grad`` broadcast to ``shape`` as a fresh, writable array.
+
+    Not ``broadcast_to``: its read-only view would have to be copied again before it
+    could become a leaf's ``.grad``, and it is slower for the small arrays of a backward.
+    """
+    full = get_array_module(grad).empty(shape, dtype=grad.dtype)
+    full[...] = grad
+    return full
+
+
 class Sum(Function):
     def __init__(self, axis: Any = None, keepdims: bool = False) -> None:
         self.axis, self.keepdims = axis, keepdims
@@ -37,7 +48,7 @@ class Sum(Function):
     def backward(self, grad: Array) -> tuple[Array]:
         if not self.keepdims:
             grad = _expand_reduced(grad, self.shape, self.axes)
-        return (get_array_module(grad).broadcast_to(grad, self.shape),)
+        return (_spread(grad, self.shape),)
 
 
 class Mean(Function):
@@ -53,8 +64,7 @@ class Mean(Function):
     def backward(self, grad: Array) -> tuple[Array]:
         if not self.keepdims:
             grad = _expand_reduced(grad, self.shape, self.axes)
-        xp = get_array_module(grad)
-        return (xp.broadcast_to(grad / grad.dtype.type(self.count), self.shape),)
+        return (_spread(grad / grad.dtype.type(self.count), self.shape),)
 
 
 class _Extreme(Function):

@@ -73,11 +73,12 @@ class Adagrad(Optimizer):
 
     def _update(self, data: Array, grad: Array, state: ParameterState) -> None:
         xp = get_array_module(data)
-        work, decayed = self._workspace(data, 2)
+        work, *decayed = self._workspace(data, 2 if self.weight_decay != 0.0 else 1)
         if self.weight_decay != 0.0:
-            xp.multiply(data, self.weight_decay, out=decayed)
-            decayed += grad
-            grad = decayed
+            # g + wd * p into a scratch array: p.grad stays untouched.
+            xp.multiply(data, self.weight_decay, out=decayed[0])
+            decayed[0] += grad
+            grad = decayed[0]
         step_lr = self._lr / (1.0 + (state.step - 1) * self.lr_decay)
         total = self._slot(state, "sum", data, fill=self.initial_accumulator_value)
         xp.multiply(grad, grad, out=work)

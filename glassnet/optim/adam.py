@@ -82,14 +82,15 @@ class Adam(Optimizer):
     def _update(self, data: Array, grad: Array, state: ParameterState) -> None:
         xp = get_array_module(data)
         beta1, beta2 = self.betas
-        work, decayed = self._workspace(data, 2)
-        if self.weight_decay != 0.0:
-            if self.decoupled_weight_decay:
-                data *= 1.0 - self._lr * self.weight_decay
-            else:
-                xp.multiply(data, self.weight_decay, out=decayed)
-                decayed += grad
-                grad = decayed
+        coupled_decay = self.weight_decay != 0.0 and not self.decoupled_weight_decay
+        work, *decayed = self._workspace(data, 2 if coupled_decay else 1)
+        if coupled_decay:
+            # g + wd * p into a scratch array: p.grad stays untouched.
+            xp.multiply(data, self.weight_decay, out=decayed[0])
+            decayed[0] += grad
+            grad = decayed[0]
+        elif self.weight_decay != 0.0:
+            data *= 1.0 - self._lr * self.weight_decay
         exp_avg = self._slot(state, "exp_avg", data)
         exp_avg_sq = self._slot(state, "exp_avg_sq", data)
         exp_avg *= beta1
@@ -104,8 +105,8 @@ class Adam(Optimizer):
             second_moment = self._slot(state, "max_exp_avg_sq", data)
             xp.maximum(second_moment, exp_avg_sq, out=second_moment)
         # PyTorch's step, (lr / bc1) * m / (sqrt(v) / sqrt(bc2) + eps), with numerator
-        # and denominator multiplied by sqrt(bc2): the same number in two fewer
-        # passes over memory, since both corrections become scalars.
+        # and denominator multiplied by sqrt(bc2): the same number, one pass over
+        # memory fewer, since sqrt(bc2) then only multiplies scalars (eps and lr).
         correction1 = 1.0 - beta1**state.step
         root_correction2 = math.sqrt(1.0 - beta2**state.step)
         xp.sqrt(second_moment, out=work)

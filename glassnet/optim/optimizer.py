@@ -22,8 +22,8 @@ Example:
     >>> optimizer = SGD([w], lr=0.1)
     >>> (w * w).sum().backward()
     >>> optimizer.step()
-    >>> w.data.tolist()
-    [0.800000011920929, 1.600000023841858]
+    >>> [round(value, 4) for value in w.data.tolist()]   # w - 0.1 * 2w
+    [0.8, 1.6]
 """
 
 from __future__ import annotations
@@ -270,7 +270,7 @@ class Optimizer:
             raise ConfigError(f"{name} state is missing the entries: {', '.join(missing)}")
         if config["type"] != name:
             raise ConfigError(
-                f"this state was saved by a {config['type']} optimizer; "
+                f"this state was saved by the optimizer {config['type']}; "
                 f"it cannot be loaded into {name}"
             )
         hyperparameters, lr, probe = self._checked_hyperparameters(config["hyperparameters"])

@@ -84,11 +84,12 @@ class RMSprop(Optimizer):
 
     def _update(self, data: Array, grad: Array, state: ParameterState) -> None:
         xp = get_array_module(data)
-        work, decayed = self._workspace(data, 2)
+        work, *decayed = self._workspace(data, 2 if self.weight_decay != 0.0 else 1)
         if self.weight_decay != 0.0:
-            xp.multiply(data, self.weight_decay, out=decayed)
-            decayed += grad
-            grad = decayed
+            # g + wd * p into a scratch array: p.grad stays untouched.
+            xp.multiply(data, self.weight_decay, out=decayed[0])
+            decayed[0] += grad
+            grad = decayed[0]
         square_avg = self._slot(state, "square_avg", data)
         square_avg *= self.alpha
         xp.multiply(grad, grad, out=work)

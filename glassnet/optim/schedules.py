@@ -99,7 +99,7 @@ class LRSchedule:
             raise ConfigError(f"{name} state is missing the entries: {', '.join(missing)}")
         if state["type"] != name:
             raise ConfigError(
-                f"this state was saved by a {state['type']} schedule; "
+                f"this state was saved by the schedule {state['type']}; "
                 f"it cannot be loaded into {name}"
             )
         config = state["config"]

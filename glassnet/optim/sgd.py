@@ -69,7 +69,9 @@ class SGD(Optimizer):
 
     def _update(self, data: Array, grad: Array, state: ParameterState) -> None:
         xp = get_array_module(data)
-        work, nesterov_work = self._workspace(data, 2)
+        # A second scratch array only when both decay and Nesterov need one.
+        two = self.weight_decay != 0.0 and self.nesterov
+        work, *spare = self._workspace(data, 2 if two else 1)
         direction = grad
         if self.weight_decay != 0.0:
             # g + wd * p into the workspace: p.grad stays untouched.
@@ -81,9 +83,11 @@ class SGD(Optimizer):
             buffer *= self.momentum
             buffer += direction
             if self.nesterov:
-                xp.multiply(buffer, self.momentum, out=nesterov_work)
-                nesterov_work += direction
-                direction = nesterov_work
+                # direction + momentum * buffer, into a scratch array not holding direction.
+                target = spare[0] if direction is work else work
+                xp.multiply(buffer, self.momentum, out=target)
+                target += direction
+                direction = target
             else:
                 direction = buffer
         # p -= lr * direction, scaling in a workspace so that neither the gradient

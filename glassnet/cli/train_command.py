@@ -1,0 +1,237 @@
+"""``glassnet train DATA``: load, split, scale, build, train, test and save a network."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import glassnet as gn
+from glassnet import data
+from glassnet.cli.report import (
+    classification_metrics,
+    format_confusion,
+    format_metrics,
+    regression_metrics,
+)
+from glassnet.cli.sources import Source, load_source
+from glassnet.data import MinMaxScaler, StandardScaler, train_test_split
+from glassnet.errors import ConfigError, DataError
+from glassnet.io.atomic import write_atomic
+from glassnet.nn.activations import ACTIVATIONS
+from glassnet.optim import OPTIMIZERS
+
+SCALERS = {"standard": StandardScaler, "minmax": MinMaxScaler}
+
+
+def add_parser(commands: Any) -> None:
+    parser = commands.add_parser(
+        "train",
+        help="train a network on a bundled data set, a CSV/Parquet file or an image folder",
+        description="Train a feed-forward network and report its metrics on a held-out test split.",
+    )
+    parser.add_argument(
+        "data",
+        help="a bundled data set name (see 'glassnet datasets'), a .csv/.parquet file or an image folder",
+    )
+    parser.add_argument("--target", help="the column to predict (tables)")
+    parser.add_argument("--task", choices=["auto", "classification", "regression"], default="auto")
+    parser.add_argument(
+        "--impute",
+        choices=["mean", "median", "most_frequent"],
+        help="fill missing values instead of refusing them",
+    )
+    parser.add_argument(
+        "--layers", default="128", help="hidden layer sizes, comma separated (default: 128)"
+    )
+    parser.add_argument("--activation", default="relu", help="hidden activation (default: relu)")
+    parser.add_argument(
+        "--dropout", type=float, default=0.0, help="dropout rate after each hidden layer"
+    )
+    parser.add_argument("--optimizer", default="adam", help="optimizer name (default: adam)")
+    parser.add_argument("--lr", type=float, default=0.001, help="learning rate (default: 0.001)")
+    parser.add_argument(
+        "--epochs", type=int, default=100, help="maximum passes over the data (default: 100)"
+    )
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument(
+        "--patience", type=int, default=10, help="early-stopping patience in epochs (0: off)"
+    )
+    parser.add_argument(
+        "--scale",
+        choices=["standard", "minmax", "none"],
+        default="standard",
+        help="input scaling fitted on the training split",
+    )
+    parser.add_argument(
+        "--test-size",
+        type=float,
+        default=0.25,
+        help="fraction held out for the test (default: 0.25)",
+    )
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--out",
+        default=None,
+        help="folder for model.safetensors, history.csv and metrics.json (default: runs/<data name>)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress bar and no model summary")
+    parser.set_defaults(run=run)
+
+
+def _hidden_sizes(text: str) -> list[int]:
+    try:
+        sizes = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise ConfigError(
+            f"--layers must be comma-separated integers like 64,32, got '{text}'"
+        ) from None
+    if any(size <= 0 for size in sizes):
+        raise ConfigError(f"--layers sizes must be positive, got '{text}'")
+    return sizes
+
+
+def _check_choices(args: argparse.Namespace) -> None:
+    if args.activation not in ACTIVATIONS:
+        raise ConfigError(
+            f"unknown activation '{args.activation}'; valid: {', '.join(ACTIVATIONS.names())}"
+        )
+    if args.optimizer not in OPTIMIZERS:
+        raise ConfigError(
+            f"unknown optimizer '{args.optimizer}'; valid: {', '.join(OPTIMIZERS.names())}"
+        )
+    if not 0 < args.test_size < 1:
+        raise ConfigError(f"--test-size must be between 0 and 1, got {args.test_size}")
+    if not 0 <= args.dropout < 1:
+        raise ConfigError(f"--dropout must be in [0, 1), got {args.dropout}")
+
+
+def build_mlp(source: Source, hidden: list[int], activation: str, dropout: float) -> gn.Sequential:
+    """Flatten (for images) → Dense hidden layers → one output per class, or per target."""
+    layers: list[gn.Module] = []
+    if source.x.ndim > 2:
+        layers.append(gn.Flatten())
+    for size in hidden:
+        layers.append(gn.Dense(size, activation=activation, kernel_initializer="he_uniform"))
+        if dropout:
+            layers.append(gn.Dropout(dropout))
+    if source.task == "classification":
+        outputs = len(source.class_names) if source.class_names else int(source.y.max()) + 1
+    else:
+        outputs = 1 if source.y.ndim == 1 else source.y.shape[1]
+    layers.append(gn.Dense(outputs, name="output"))
+    return gn.Sequential(layers)
+
+
+def split_source(source: Source, test_size: float, seed: int) -> tuple[np.ndarray, ...]:
+    """The fixed test split: scikit-learn's for bundled data sets, glassnet's stratified one otherwise."""
+    if source.description["kind"] == "bundled":
+        return data.load(source.description["name"]).split(test_size=test_size, seed=seed)
+    stratify = source.task == "classification"
+    return train_test_split(source.x, source.y, test_size, stratify=stratify, rng=seed)
+
+
+def run(args: argparse.Namespace) -> int:
+    _check_choices(args)
+    hidden = _hidden_sizes(args.layers)
+    task = None if args.task == "auto" else args.task
+    source = load_source(args.data, args.target, task, args.impute)
+    if source.y is None:
+        raise DataError(f"'{args.data}' has no target to learn")
+    out = Path(args.out) if args.out else Path("runs") / Path(args.data).stem
+    gn.seed(args.seed)
+
+    x_train, x_test, y_train, y_test = split_source(source, args.test_size, args.seed)
+    preprocessing: dict[str, Any] = {
+        "source": source.description,
+        "task": source.task,
+        "feature_names": source.feature_names,
+        "classes": [
+            c if isinstance(c, (str, int, float)) else str(c) for c in source.class_names or []
+        ],
+    }
+    if args.scale != "none" and source.x.ndim == 2:
+        scaler = SCALERS[args.scale]().fit(x_train)
+        x_train, x_test = scaler.transform(x_train), scaler.transform(x_test)
+        preprocessing["scaler"] = scaler.get_state()
+    if source.task == "regression":
+        target_scaler = StandardScaler().fit(y_train.reshape(len(y_train), -1))
+        y_train = target_scaler.transform(y_train.reshape(len(y_train), -1))
+        preprocessing["target_scaler"] = target_scaler.get_state()
+
+    model = build_mlp(source, hidden, args.activation, args.dropout)
+    model.preprocessing = preprocessing
+    if source.task == "classification":
+        model.compile(args.optimizer, "categorical_crossentropy", ["accuracy"], lr=args.lr)
+    else:
+        model.compile(args.optimizer, "mse", ["r2"], lr=args.lr)
+
+    callbacks: list[Any] = [gn.CSVLogger(out / "history.csv")]
+    if args.patience > 0:
+        callbacks.append(
+            gn.EarlyStopping("val_loss", patience=args.patience, restore_best_weights=True)
+        )
+    started = time.perf_counter()
+    history = model.fit(
+        x_train,
+        y_train,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        validation_split=0.1,
+        callbacks=callbacks,
+        verbose=0 if args.quiet else "auto",
+        rng=args.seed,
+    )
+    seconds = time.perf_counter() - started
+    results = _test_report(model, source, x_test, y_test, preprocessing)
+    if not args.quiet:
+        model.summary()
+    print(
+        f"\ntrained on {len(x_train)} samples ({source.task}) for {history.epochs} epochs, "
+        f"{history.iterations} iterations, in {seconds:.1f} s"
+        + (" (early stop; best weights restored)" if history.stopped_early_at else "")
+    )
+    print(f"test split: {len(x_test)} samples held out (seed {args.seed})")
+    print(results["text"])
+    model.save(out / "model.safetensors")
+    summary = {
+        "task": source.task,
+        "test": results["metrics"],
+        "epochs": history.epochs,
+        "iterations": history.iterations,
+        "seconds": seconds,
+    }
+    write_atomic(out / "metrics.json", json.dumps(summary, indent=2).encode())
+    print(f"\nsaved {out / 'model.safetensors'} (and history.csv, metrics.json)")
+    return 0
+
+
+def _test_report(model: gn.Module, source: Source, x_test, y_test, preprocessing) -> dict[str, Any]:
+    if source.task == "classification":
+        predicted = model.training_config.reader.labels(model.predict(x_test))
+        values = classification_metrics(y_test, predicted)
+        names = source.class_names or list(range(int(max(y_test.max(), predicted.max())) + 1))
+        text = (
+            "test metrics:\n"
+            + format_metrics(values)
+            + "\n\n"
+            + format_confusion(y_test, predicted, names)
+        )
+        return {"metrics": values, "text": text}
+    predicted = predict_values(model, x_test, preprocessing)
+    values = regression_metrics(y_test, predicted.reshape(y_test.shape))
+    return {"metrics": values, "text": "test metrics:\n" + format_metrics(values)}
+
+
+def predict_values(model: gn.Module, x: np.ndarray, preprocessing: dict[str, Any]) -> np.ndarray:
+    """Regression outputs in the target's own units (undoing the target scaling)."""
+    from glassnet.data import scaler_from_state
+
+    outputs = model.predict(x)
+    if "target_scaler" in preprocessing:
+        outputs = scaler_from_state(preprocessing["target_scaler"]).inverse_transform(outputs)
+    return outputs

@@ -1,0 +1,99 @@
+"""``glassnet evaluate MODEL DATA`` and ``glassnet predict MODEL DATA --out FILE``."""
+
+from __future__ import annotations
+
+import argparse
+import io
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+import glassnet as gn
+from glassnet.cli.report import (
+    classification_metrics,
+    format_confusion,
+    format_metrics,
+    regression_metrics,
+)
+from glassnet.cli.sources import Source, load_like
+from glassnet.cli.train_command import predict_values
+from glassnet.data import scaler_from_state
+from glassnet.errors import ConfigError, DataError
+from glassnet.io.atomic import write_atomic
+
+
+def add_parsers(commands: Any) -> None:
+    evaluate = commands.add_parser("evaluate", help="measure a saved model on labelled data")
+    evaluate.add_argument("model", help="model file (model.safetensors)")
+    evaluate.add_argument(
+        "data", help="data with the target column (a bundled name: its fixed test split)"
+    )
+    evaluate.set_defaults(run=run_evaluate)
+    predict = commands.add_parser("predict", help="write a saved model's predictions to a CSV file")
+    predict.add_argument("model", help="model file (model.safetensors)")
+    predict.add_argument("data", help="data to predict (a bundled name: its fixed test split)")
+    predict.add_argument("--out", required=True, help="the CSV file to write")
+    predict.set_defaults(run=run_predict)
+
+
+def _prepare(
+    model_path: str, data_spec: str, with_target: bool
+) -> tuple[gn.Module, Source, np.ndarray]:
+    model = gn.load(model_path)
+    preprocessing = getattr(model, "preprocessing", {})
+    if "source" not in preprocessing:
+        raise DataError(
+            f"'{model_path}' was not saved by 'glassnet train', so it does not say how to read "
+            "data files; use it from Python (gn.load) instead"
+        )
+    source = load_like(preprocessing["source"], data_spec, with_target)
+    x = source.x
+    if "scaler" in preprocessing:
+        x = scaler_from_state(preprocessing["scaler"]).transform(x)
+    return model, source, x
+
+
+def run_evaluate(args: argparse.Namespace) -> int:
+    model, source, x = _prepare(args.model, args.data, with_target=True)
+    preprocessing = model.preprocessing
+    where = "its fixed test split" if source.test_only else f"{len(x)} samples"
+    print(f"evaluating {args.model} on {args.data} ({where})")
+    if preprocessing["task"] == "classification":
+        predicted = model.training_config.reader.labels(model.predict(x))
+        print(format_metrics(classification_metrics(source.y, predicted)))
+        print()
+        print(format_confusion(source.y, predicted, preprocessing["classes"]))
+    else:
+        predicted = predict_values(model, x, preprocessing).reshape(source.y.shape)
+        print(format_metrics(regression_metrics(source.y, predicted)))
+    return 0
+
+
+def run_predict(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    if out.exists() and Path(args.data).exists() and out.resolve() == Path(args.data).resolve():
+        raise ConfigError(f"--out '{out}' is the input file; choose another file to write")
+    if out.is_dir():
+        raise ConfigError(f"--out '{out}' is a folder; give a file name such as predictions.csv")
+    model, _, x = _prepare(args.model, args.data, with_target=False)
+    preprocessing = model.preprocessing
+    frame = pd.DataFrame()
+    if preprocessing["task"] == "classification":
+        probabilities = model.training_config.reader.probabilities(model.predict(x))
+        classes = preprocessing["classes"]
+        frame["prediction"] = np.asarray(classes, dtype=object)[probabilities.argmax(axis=1)]
+        for index, name in enumerate(classes):
+            frame[f"p({name})"] = probabilities[:, index]
+    else:
+        values = predict_values(model, x, preprocessing)
+        for column in range(values.shape[1]):
+            frame["prediction" if values.shape[1] == 1 else f"prediction{column}"] = values[
+                :, column
+            ]
+    text = io.StringIO()
+    frame.to_csv(text, index=False)
+    write_atomic(out, text.getvalue().encode())
+    print(f"wrote {len(frame)} predictions to {out}")
+    return 0

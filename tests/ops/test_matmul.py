@@ -1,0 +1,79 @@
+"""matmul (NumPy's rules: batches, broadcast batch axes, 1-d operands) and the fused linear."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import glassnet as gn
+from glassnet import ops
+from tests.helpers import random_array
+
+
+@pytest.mark.parametrize(
+    ("shape_a", "shape_b"),
+    [
+        ((3, 4), (4, 5)),
+        ((2, 3, 4), (4, 5)),
+        ((3, 4), (2, 4, 5)),
+        ((2, 3, 4), (2, 4, 5)),
+        ((2, 1, 3, 4), (5, 4, 2)),
+        ((4,), (4, 5)),
+        ((3, 4), (4,)),
+        ((4,), (4,)),
+        ((4,), (2, 4, 5)),
+        ((2, 3, 4), (4,)),
+    ],
+)
+def test_matmul_values_and_gradients(shape_a, shape_b):
+    a, b = random_array(shape_a, seed=1), random_array(shape_b, seed=2)
+    out = ops.matmul(gn.Tensor(a, dtype=np.float64), gn.Tensor(b, dtype=np.float64))
+    expected = a @ b
+    assert out.shape == expected.shape
+    np.testing.assert_allclose(out.numpy(), expected)
+    gn.gradcheck(ops.matmul, a, b)
+
+
+def test_matmul_operator_and_constant_operand():
+    a, w = random_array((3, 4), seed=3), random_array((4, 2), seed=4)
+    gn.gradcheck(lambda x: x @ w, a)
+    gn.gradcheck(lambda x: a @ x, w)
+
+
+def test_matmul_gradient_formula():
+    a = gn.Tensor(random_array((3, 4), seed=5), requires_grad=True, dtype=np.float64)
+    b = gn.Tensor(random_array((4, 2), seed=6), requires_grad=True, dtype=np.float64)
+    upstream = random_array((3, 2), seed=7)
+    (a @ b).backward(upstream)
+    np.testing.assert_allclose(a.grad, upstream @ b.numpy().T)
+    np.testing.assert_allclose(b.grad, a.numpy().T @ upstream)
+
+
+def test_linear_equals_matmul_plus_bias():
+    x, w, b = (
+        random_array((5, 3), seed=8),
+        random_array((3, 2), seed=9),
+        random_array((2,), seed=10),
+    )
+    t = [gn.Tensor(v, dtype=np.float64) for v in (x, w, b)]
+    np.testing.assert_allclose(ops.linear(*t).numpy(), x @ w + b)
+    np.testing.assert_allclose(ops.linear(t[0], t[1]).numpy(), x @ w)
+
+
+def test_linear_gradients_with_and_without_bias():
+    x, w, b = (
+        random_array((5, 3), seed=11),
+        random_array((3, 2), seed=12),
+        random_array((2,), seed=13),
+    )
+    gn.gradcheck(ops.linear, x, w, b)
+    gn.gradcheck(ops.linear, x, w)
+
+
+def test_linear_with_a_constant_input():
+    x = random_array((5, 3), seed=14)
+    w, b = random_array((3, 2), seed=15), random_array((2,), seed=16)
+    report = gn.gradcheck(
+        lambda weight, bias: ops.linear(gn.Tensor(x, dtype=np.float64), weight, bias), w, b
+    )
+    assert [t.name for t in report.tensors] == ["input 0", "input 1"]
