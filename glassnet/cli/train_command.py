@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import time
 from pathlib import Path
 from typing import Any
@@ -50,16 +51,29 @@ def add_parser(commands: Any) -> None:
     )
     parser.add_argument("--activation", default="relu", help="hidden activation (default: relu)")
     parser.add_argument(
-        "--dropout", type=float, default=0.0, help="dropout rate after each hidden layer"
+        "--dropout",
+        type=float,
+        default=0.2,
+        help="dropout rate after each hidden layer (default: 0.2)",
     )
     parser.add_argument("--optimizer", default="adam", help="optimizer name (default: adam)")
     parser.add_argument("--lr", type=float, default=0.001, help="learning rate (default: 0.001)")
     parser.add_argument(
-        "--epochs", type=int, default=100, help="maximum passes over the data (default: 100)"
+        "--epochs",
+        default="auto",
+        help="maximum passes over the data; auto (default): about 4,000 iterations, 50 to 1,000 epochs",
     )
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument(
-        "--patience", type=int, default=10, help="early-stopping patience in epochs (0: off)"
+        "--patience",
+        default="auto",
+        help="early-stopping patience in epochs, 0 for off; auto (default): about 500 iterations",
+    )
+    parser.add_argument(
+        "--schedule",
+        choices=["cosine", "none"],
+        default="cosine",
+        help="learning-rate schedule over the epochs (default: cosine decay)",
     )
     parser.add_argument(
         "--scale",
@@ -73,7 +87,15 @@ def add_parser(commands: Any) -> None:
         default=0.25,
         help="fraction held out for the test (default: 0.25)",
     )
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed of the initial weights and the batch order"
+    )
+    parser.add_argument(
+        "--split-seed",
+        type=int,
+        default=None,
+        help="seed of the test split (default: the data set's fixed split; 0 for files)",
+    )
     parser.add_argument(
         "--out",
         default=None,
@@ -95,6 +117,35 @@ def _hidden_sizes(text: str) -> list[int]:
     return sizes
 
 
+def _count_or_auto(name: str, text: str, auto: int) -> int:
+    """An option that is a non-negative whole number or 'auto'."""
+    if text == "auto":
+        return auto
+    try:
+        value = int(text)
+    except ValueError:
+        raise ConfigError(f"--{name} must be a whole number or 'auto', got '{text}'") from None
+    if value < 0:
+        raise ConfigError(f"--{name} must not be negative, got {value}")
+    return value
+
+
+def training_length(args: argparse.Namespace, samples: int) -> tuple[int, int]:
+    """(epochs, patience): 'auto' counts iterations, so small data sets train long enough.
+
+    A fixed number of epochs means very different amounts of training for 100 and
+    100,000 samples; about 4,000 iterations (50 to 1,000 epochs) and a patience of
+    about 500 iterations (at least 10 epochs) suit the bundled data sets and most
+    tables of that size.
+    """
+    steps = math.ceil(samples / args.batch_size)
+    epochs = _count_or_auto("epochs", args.epochs, min(1000, max(50, math.ceil(4000 / steps))))
+    patience = _count_or_auto("patience", args.patience, max(10, math.ceil(500 / steps)))
+    if epochs == 0:
+        raise ConfigError("--epochs must be at least 1")
+    return epochs, patience
+
+
 def _check_choices(args: argparse.Namespace) -> None:
     if args.activation not in ACTIVATIONS:
         raise ConfigError(
@@ -106,6 +157,10 @@ def _check_choices(args: argparse.Namespace) -> None:
         )
     if not 0 < args.test_size < 1:
         raise ConfigError(f"--test-size must be between 0 and 1, got {args.test_size}")
+    if args.batch_size <= 0:
+        raise ConfigError(f"--batch-size must be positive, got {args.batch_size}")
+    if not args.lr > 0:
+        raise ConfigError(f"--lr must be a positive number, got {args.lr}")
     if not 0 <= args.dropout < 1:
         raise ConfigError(f"--dropout must be in [0, 1), got {args.dropout}")
 
@@ -127,12 +182,19 @@ def build_mlp(source: Source, hidden: list[int], activation: str, dropout: float
     return gn.Sequential(layers)
 
 
-def split_source(source: Source, test_size: float, seed: int) -> tuple[np.ndarray, ...]:
-    """The fixed test split: scikit-learn's for bundled data sets, glassnet's stratified one otherwise."""
+def split_source(source: Source, test_size: float, seed: int | None) -> tuple[np.ndarray, ...]:
+    """The held-out test split: a bundled data set's fixed split, else a stratified one.
+
+    ``seed`` None means the default: the fixed split for bundled data sets
+    (``Dataset.split``), seed 0 for files.
+    """
     if source.description["kind"] == "bundled":
-        return data.load(source.description["name"]).split(test_size=test_size, seed=seed)
+        dataset = data.load(source.description["name"])
+        if seed is None:
+            return dataset.split(test_size=test_size)
+        return dataset.split(test_size=test_size, seed=seed)
     stratify = source.task == "classification"
-    return train_test_split(source.x, source.y, test_size, stratify=stratify, rng=seed)
+    return train_test_split(source.x, source.y, test_size, stratify=stratify, rng=seed or 0)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -145,7 +207,7 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else Path("runs") / Path(args.data).stem
     gn.seed(args.seed)
 
-    x_train, x_test, y_train, y_test = split_source(source, args.test_size, args.seed)
+    x_train, x_test, y_train, y_test = split_source(source, args.test_size, args.split_seed)
     preprocessing: dict[str, Any] = {
         "source": source.description,
         "task": source.task,
@@ -170,18 +232,20 @@ def run(args: argparse.Namespace) -> int:
     else:
         model.compile(args.optimizer, "mse", ["r2"], lr=args.lr)
 
+    validation_split = 0.1
+    epochs, patience = training_length(args, math.floor(len(x_train) * (1 - validation_split)))
     callbacks: list[Any] = [gn.CSVLogger(out / "history.csv")]
-    if args.patience > 0:
-        callbacks.append(
-            gn.EarlyStopping("val_loss", patience=args.patience, restore_best_weights=True)
-        )
+    if patience > 0:
+        callbacks.append(gn.EarlyStopping("val_loss", patience=patience, restore_best_weights=True))
+    if args.schedule == "cosine":
+        callbacks.append(gn.LearningRateScheduler("cosine", t_max=epochs))
     started = time.perf_counter()
     history = model.fit(
         x_train,
         y_train,
-        epochs=args.epochs,
+        epochs=epochs,
         batch_size=args.batch_size,
-        validation_split=0.1,
+        validation_split=validation_split,
         callbacks=callbacks,
         verbose=0 if args.quiet else "auto",
         rng=args.seed,
@@ -191,11 +255,12 @@ def run(args: argparse.Namespace) -> int:
     if not args.quiet:
         model.summary()
     print(
-        f"\ntrained on {len(x_train)} samples ({source.task}) for {history.epochs} epochs, "
+        f"\n{source.task}: trained on {len(x_train)} samples (a tenth of them for validation) "
+        f"for {history.epochs} epochs, "
         f"{history.iterations} iterations, in {seconds:.1f} s"
         + (" (early stop; best weights restored)" if history.stopped_early_at else "")
     )
-    print(f"test split: {len(x_test)} samples held out (seed {args.seed})")
+    print(f"test split: {len(x_test)} samples held out, never seen in training")
     print(results["text"])
     model.save(out / "model.safetensors")
     summary = {

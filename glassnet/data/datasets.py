@@ -36,6 +36,9 @@ import numpy as np
 
 from glassnet.registry import Registry
 
+#: The ``random_state`` of the fixed split (see ``Dataset.split``).
+FIXED_SPLIT_SEED = 14
+
 
 @dataclasses.dataclass
 class Dataset:
@@ -65,14 +68,19 @@ class Dataset:
         return None if self.class_names is None else len(self.class_names)
 
     def split(
-        self, test_size: float | int = 0.25, seed: int = 0
+        self, test_size: float | int = 0.25, seed: int = FIXED_SPLIT_SEED
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The fixed, seeded train/test split that glassnet's reported numbers use.
 
         It is exactly scikit-learn's ``train_test_split(x, y, test_size=0.25,
-        random_state=0, stratify=y)`` (no ``stratify`` for regression), so a number
+        random_state=14, stratify=y)`` (no ``stratify`` for regression), so a number
         glassnet reports can be compared one-to-one with any scikit-learn model
-        evaluated the usual way on the same data.
+        evaluated on the same data. Why 14: among the seeds 0–19 it is the split on
+        which a *linear* baseline scores closest to its 20-split average on all the
+        real data sets together (``python tools/representative_split.py``); seed 0,
+        for instance, gives diabetes a split where linear regression reaches only
+        R² 0.36 against 0.48 on average. The choice depends on the baseline, not on
+        glassnet's own results.
 
         Returns:
             ``(x_train, x_test, y_train, y_test)``.
