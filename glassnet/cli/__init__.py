@@ -40,6 +40,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GlassnetError as exc:
         print(f"glassnet {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader went away (``glassnet train digits | head``): not an error of ours.
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print(f"glassnet {args.command}: interrupted", file=sys.stderr)
         return 130
