@@ -115,7 +115,7 @@ class Tensor:
 
     def __repr__(self) -> str:
         grad = ", requires_grad=True" if self.requires_grad else ""
-        body = np.array2string(np.asarray(self.data), precision=4, separator=", ")
+        body = np.array2string(np.asarray(self.data), precision=4, separator=", ", prefix="Tensor(")
         return f"Tensor({body}{grad})"
 
     # -- autograd ------------------------------------------------------------------
