@@ -11,7 +11,7 @@ import numpy as np
 import glassnet as gn
 
 
-def train(seed: int = 0, epochs: int = 1500) -> gn.Sequential:
+def train(seed: int = 0, epochs: int = 3000) -> gn.Sequential:
     gn.seed(seed)
     digits = gn.datasets.load("seven_segment")
     model = gn.Sequential(

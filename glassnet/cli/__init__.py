@@ -44,6 +44,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (``glassnet train digits | head``): not an error of ours.
         sys.stderr.close()
         return 0
+    except OSError as exc:
+        # The file system refused (no permission, disk full): the user's to fix, no traceback.
+        where = f" '{exc.filename}'" if exc.filename else ""
+        print(f"glassnet {args.command}: error:{where} {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print(f"glassnet {args.command}: interrupted", file=sys.stderr)
         return 130

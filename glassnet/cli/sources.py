@@ -7,6 +7,7 @@ the description saved with the model.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,11 +29,28 @@ class Source:
     feature_names: list[str]
     class_names: list[Any] | None
     description: dict[str, Any]  # JSON: enough to read another file the same way
-    test_only: bool = False  # a bundled set read for evaluation: only its fixed test split
+    test_only: bool = False  # a bundled set read for evaluation: only its held-out test split
 
 
 def is_bundled(spec: str) -> bool:
     return spec in data.names() and not Path(spec).exists()
+
+
+def can_hold_out(source: Source, test_size: float) -> bool:
+    """Whether a test split of ``test_size`` leaves every class on both sides.
+
+    The articles' tiny sets (xor and toy3: 4 samples, seven_segment: one sample per
+    class) cannot give up a test split: the network must see every sample to learn them.
+    Bundled sets are split by scikit-learn, which also needs two samples of every class.
+    """
+    samples = len(source.y)
+    held = math.ceil(samples * test_size)
+    if source.task != "classification":
+        return held >= 1 and samples - held >= 2
+    counts = np.unique(source.y, return_counts=True)[1]
+    if source.description["kind"] == "bundled" and counts.min() < 2:
+        return False
+    return held >= len(counts) and samples - held >= len(counts)
 
 
 def load_source(spec: str, target: str | None, task: str | None, impute: str | None) -> Source:
@@ -83,12 +101,27 @@ def load_like(description: dict[str, Any], spec: str, with_target: bool) -> Sour
     """New data read the way the training data was (same encoding, same columns)."""
     kind = description.get("kind")
     if kind == "bundled":
-        dataset = data.load(spec if is_bundled(spec) else description["name"])
-        if is_bundled(spec) and dataset.name != description["name"]:
+        name = description["name"]
+        if not is_bundled(spec):
+            # Reading a file as if it were the bundled set would need its columns named
+            # and ordered like the set's features; refuse rather than guess.
             raise DataError(
-                f"the model was trained on '{description['name']}', not on '{dataset.name}'"
+                f"'{spec}': the model was trained on the bundled data set '{name}', so it "
+                f"reads only '{name}' (its fixed test split); to use your own files, train "
+                "the model on a file with the same columns"
             )
-        _, x_test, _, y_test = dataset.split()
+        dataset = data.load(spec)
+        if dataset.name != name:
+            raise DataError(f"the model was trained on '{name}', not on '{dataset.name}'")
+        if not description.get("held_out", True):
+            # Trained on every sample (too few to split): there is no unseen part.
+            x_test, y_test = dataset.x, dataset.y
+        elif description.get("split_seed") is None:
+            _, x_test, _, y_test = dataset.split(description.get("test_size", 0.25))
+        else:
+            _, x_test, _, y_test = dataset.split(
+                description.get("test_size", 0.25), description["split_seed"]
+            )
         return Source(
             x_test,
             y_test,
@@ -96,7 +129,7 @@ def load_like(description: dict[str, Any], spec: str, with_target: bool) -> Sour
             dataset.feature_names,
             dataset.class_names,
             description,
-            True,
+            description.get("held_out", True),
         )
     if kind == "images":
         size = tuple(description["size"])

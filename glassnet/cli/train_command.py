@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
 import math
 import time
@@ -19,7 +21,7 @@ from glassnet.cli.report import (
     format_metrics,
     regression_metrics,
 )
-from glassnet.cli.sources import Source, load_source
+from glassnet.cli.sources import Source, can_hold_out, load_source
 from glassnet.data import MinMaxScaler, StandardScaler, train_test_split
 from glassnet.errors import ConfigError, DataError
 from glassnet.io.atomic import write_atomic
@@ -197,17 +199,40 @@ def split_source(source: Source, test_size: float, seed: int | None) -> tuple[np
     return train_test_split(source.x, source.y, test_size, stratify=stratify, rng=seed or 0)
 
 
+def check_out_folder(out: Path) -> None:
+    """Refuse an --out that cannot be a folder before training, not after it."""
+    for folder in (out, *out.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                where = "is a file" if folder == out else f"is inside the file '{folder}'"
+                raise ConfigError(
+                    f"--out '{out}' {where}; --out names a folder to write model.safetensors, "
+                    "history.csv and metrics.json into"
+                )
+            return
+
+
 def run(args: argparse.Namespace) -> int:
     _check_choices(args)
     hidden = _hidden_sizes(args.layers)
     task = None if args.task == "auto" else args.task
+    out = Path(args.out) if args.out else Path("runs") / Path(args.data).stem
+    check_out_folder(out)
     source = load_source(args.data, args.target, task, args.impute)
     if source.y is None:
         raise DataError(f"'{args.data}' has no target to learn")
-    out = Path(args.out) if args.out else Path("runs") / Path(args.data).stem
     gn.seed(args.seed)
 
-    x_train, x_test, y_train, y_test = split_source(source, args.test_size, args.split_seed)
+    held_out = can_hold_out(source, args.test_size)
+    if source.description["kind"] == "bundled":
+        # So that evaluate and predict read the very test split this run held out.
+        source.description.update(
+            {"test_size": args.test_size, "split_seed": args.split_seed, "held_out": held_out}
+        )
+    if held_out:
+        x_train, x_test, y_train, y_test = split_source(source, args.test_size, args.split_seed)
+    else:
+        x_train, x_test, y_train, y_test = source.x, source.x, source.y, source.y
     preprocessing: dict[str, Any] = {
         "source": source.description,
         "task": source.task,
@@ -232,13 +257,17 @@ def run(args: argparse.Namespace) -> int:
     else:
         model.compile(args.optimizer, "mse", ["r2"], lr=args.lr)
 
-    validation_split = 0.1
+    # Too few samples for a test split are too few for a validation split as well.
+    validation_split = 0.1 if held_out else 0.0
     epochs, patience = training_length(args, math.floor(len(x_train) * (1 - validation_split)))
-    callbacks: list[Any] = [gn.CSVLogger(out / "history.csv")]
-    if patience > 0:
+    callbacks: list[Any] = []
+    if patience > 0 and held_out:
         callbacks.append(gn.EarlyStopping("val_loss", patience=patience, restore_best_weights=True))
     if args.schedule == "cosine":
-        callbacks.append(gn.LearningRateScheduler("cosine", t_max=epochs))
+        # Each epoch's rate is set as the epoch begins, so the rate left in the saved
+        # optimizer is the last one used, not the schedule's final 0.
+        cosine = gn.CosineAnnealingLR(model.training_config.optimizer, t_max=epochs)
+        callbacks.append(gn.LearningRateScheduler(lambda epoch, lr: cosine.lr_at(epoch)))
     started = time.perf_counter()
     history = model.fit(
         x_train,
@@ -254,25 +283,54 @@ def run(args: argparse.Namespace) -> int:
     results = _test_report(model, source, x_test, y_test, preprocessing)
     if not args.quiet:
         model.summary()
+    validation = " (a tenth of them for validation)" if held_out else ""
     print(
-        f"\n{source.task}: trained on {len(x_train)} samples (a tenth of them for validation) "
+        f"\n{source.task}: trained on {len(x_train)} samples{validation} "
         f"for {history.epochs} epochs, "
         f"{history.iterations} iterations, in {seconds:.1f} s"
         + (" (early stop; best weights restored)" if history.stopped_early_at else "")
     )
-    print(f"test split: {len(x_test)} samples held out, never seen in training")
+    if held_out:
+        print(f"test split: {len(x_test)} samples held out, never seen in training")
+    else:
+        print(
+            f"test split: none; '{args.data}' has only {len(x_train)} samples, too few to hold "
+            "some out for a test (every class needs samples on both sides), so the network "
+            "learned all of them and the metrics below are measured on the training data"
+        )
     print(results["text"])
-    model.save(out / "model.safetensors")
-    summary = {
+    summary: dict[str, Any] = {
         "task": source.task,
-        "test": results["metrics"],
+        "test": results["metrics"] if held_out else None,
         "epochs": history.epochs,
         "iterations": history.iterations,
         "seconds": seconds,
     }
+    if not held_out:
+        summary["training"] = results["metrics"]
+    # Everything is written after training succeeded, each file atomically: a failed
+    # or interrupted run leaves the previous run's files as they were.
+    model.save(out / "model.safetensors")
+    write_atomic(out / "history.csv", history_csv(history).encode())
     write_atomic(out / "metrics.json", json.dumps(summary, indent=2).encode())
     print(f"\nsaved {out / 'model.safetensors'} (and history.csv, metrics.json)")
     return 0
+
+
+def history_csv(history: Any) -> str:
+    """One row per epoch: ``epoch`` and every logged value (as ``gn.CSVLogger`` writes)."""
+    columns = list(history.history)
+    # A value first logged after epoch 1 has a shorter list: its cells start later.
+    padded = {
+        key: [""] * (history.epochs - len(values)) + list(values)
+        for key, values in history.history.items()
+    }
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(["epoch", *columns])
+    for epoch in range(history.epochs):
+        writer.writerow([epoch + 1, *(padded[key][epoch] for key in columns)])
+    return text.getvalue()
 
 
 def _test_report(model: gn.Module, source: Source, x_test, y_test, preprocessing) -> dict[str, Any]:

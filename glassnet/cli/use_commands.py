@@ -73,8 +73,9 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
 def run_predict(args: argparse.Namespace) -> int:
     out = Path(args.out)
-    if out.exists() and Path(args.data).exists() and out.resolve() == Path(args.data).resolve():
-        raise ConfigError(f"--out '{out}' is the input file; choose another file to write")
+    for given, what in ((args.data, "the input file"), (args.model, "the model file")):
+        if out.exists() and Path(given).exists() and out.samefile(given):
+            raise ConfigError(f"--out '{out}' is {what}; choose another file to write")
     if out.is_dir():
         raise ConfigError(f"--out '{out}' is a folder; give a file name such as predictions.csv")
     model, _, x = _prepare(args.model, args.data, with_target=False)

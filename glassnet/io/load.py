@@ -89,7 +89,12 @@ def load_model(path: str | Path) -> Module:
         model.load_state_dict(weights)
     except GlassnetError as exc:
         raise DataError(f"'{path}': the weights do not fit the architecture: {exc}") from None
-    model.preprocessing = document.get("preprocessing", {})
+    preprocessing = document.get("preprocessing", {})
+    if not isinstance(preprocessing, dict):
+        raise DataError(
+            f"'{path}': the saved preprocessing must be a JSON object, got {preprocessing!r:.80}"
+        )
+    model.preprocessing = preprocessing
     _restore_training(model, document, arrays, path)
     return model
 
@@ -102,14 +107,13 @@ def _restore_training(
 
     training = document.get("training")
     if training:
-        optimizer = training["optimizer"]
         try:
+            optimizer = training["optimizer"]
+            # The saved rate is restored by load_state_dict below, which accepts 0 (where
+            # a cosine schedule ends); the optimizer's constructor would refuse it.
+            settings = {k: v for k, v in optimizer["hyperparameters"].items() if k != "lr"}
             compile_model(
-                model,
-                optimizer["type"].lower(),
-                training["loss"],
-                training["metrics"],
-                **optimizer["hyperparameters"],
+                model, optimizer["type"].lower(), training["loss"], training["metrics"], **settings
             )
             slots = {
                 k.removeprefix("optimizer/"): v
@@ -117,7 +121,14 @@ def _restore_training(
                 if k.startswith("optimizer/")
             }
             model.training_config.optimizer.load_state_dict(optimizer, slots)
-        except (GlassnetError, KeyError, TypeError) as exc:
-            raise DataError(f"'{path}': the saved training state is invalid: {exc}") from None
+        except (GlassnetError, KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise DataError(
+                f"'{path}': the saved training state is invalid: {type(exc).__name__}: {exc}"
+            ) from None
     if "history" in document:
-        model.history = History.from_dict(document["history"])
+        try:
+            model.history = History.from_dict(document["history"])
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise DataError(
+                f"'{path}': the saved training history is invalid: {type(exc).__name__}: {exc}"
+            ) from None

@@ -40,7 +40,7 @@ def describe(model: Module) -> dict[str, Any]:
     document: dict[str, Any] = {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
-        "architecture": {"class": LAYERS.name_of(type(model)), "config": model.get_config()},
+        "architecture": _architecture(model),
         "input_shape": list(model.input_shape[1:]),
         "dtype": str(model.parameters()[0].dtype) if model.parameters() else "float32",
         "preprocessing": getattr(model, "preprocessing", {}),
@@ -57,6 +57,30 @@ def describe(model: Module) -> dict[str, Any]:
     if history is not None:
         document["history"] = history.to_dict()
     return document
+
+
+def _architecture(model: Module) -> dict[str, Any]:
+    """``{"class": ..., "config": ...}``; a ConfigError naming the custom module if there is one."""
+    try:
+        return {"class": LAYERS.name_of(type(model)), "config": model.get_config()}
+    except ConfigError:
+        registered = {LAYERS.get(name) for name in LAYERS.names()}
+        custom = [(p, m) for p, m in model.named_modules() if type(m) not in registered]
+        if not custom:
+            raise
+        path, module = custom[0]
+        what = (
+            "it is a custom module"
+            if not path
+            else f"it contains the custom module {type(module).__name__} '{module.name}' "
+            f"(at '{path}')"
+        )
+        raise ConfigError(
+            f"cannot save {type(model).__name__} '{model.name}': {what}, not a glassnet "
+            "layer, so a file could not rebuild it. Build the model from glassnet layers "
+            "(gn.Sequential([gn.Dense(...), ...])) to save it whole, or save only its "
+            "weights: safetensors.numpy.save_file(model.state_dict(), path)"
+        ) from None
 
 
 def save_model(model: Module, path: str | Path) -> None:

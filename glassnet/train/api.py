@@ -136,4 +136,5 @@ def predict_classes(model: Module, x: Any, batch_size: int = 256) -> np.ndarray:
     """Class indices, or the original class names when the model carries them."""
     labels = config_of(model).reader.labels(predict(model, x, batch_size))
     classes = getattr(model, "preprocessing", {}).get("classes")
-    return np.asarray(classes)[labels] if classes else labels
+    # ``is None``, not truthiness: class names may be a NumPy array (np.unique(y)).
+    return labels if classes is None else np.asarray(classes)[labels]

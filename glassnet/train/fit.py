@@ -97,8 +97,15 @@ def fit(
         rng: seed or generator for shuffling (default: the global one).
 
     Returns:
-        The :class:`History` of this call; it is also kept as ``model.history``,
-        extended by later calls.
+        The model's :class:`History` (``model.history``), extended by this call: a
+        second call, or a call on a reloaded model, continues its epoch and
+        iteration counts.
+
+    Raises:
+        ConfigError: the model is not compiled, or a setting is out of range.
+        DataError: ``x`` or ``y`` holds NaN, infinity or text.
+        ShapeError: ``x`` has no features axis, or ``y`` has another number of samples.
+        TrainingDiverged: the loss became NaN or infinite (the message names the iteration).
     """
     config = config_of(model)
     epochs = _check_positive_int("epochs", epochs)
@@ -118,20 +125,34 @@ def fit(
     hooks = CallbackList([*_default_callbacks(verbose), *callbacks])
     hooks.set_model(model)
     steps = math.ceil(len(x) / batch_size)
-    hooks.on_train_begin({"epochs": epochs, "steps_per_epoch": steps, "samples": len(x)})
+    # Epochs are numbered over the model's whole history, as Keras does with
+    # ``initial_epoch``: a resumed model goes on from epoch 4 of 5, its checkpoints'
+    # ``{epoch}`` names do not overwrite the earlier ones, and schedules continue.
+    start_epoch = history.epochs
+    hooks.on_train_begin(
+        {
+            "epochs": start_epoch + epochs,
+            "initial_epoch": start_epoch,
+            "steps_per_epoch": steps,
+            "samples": len(x),
+        }
+    )
 
     logs: dict[str, float] = {}
-    start_epoch = history.epochs
     for epoch in range(start_epoch, start_epoch + epochs):
-        hooks.on_epoch_begin(epoch - start_epoch)
+        hooks.on_epoch_begin(epoch)
         order = generator.permutation(len(x)) if shuffle else np.arange(len(x))
         logs = _train_one_epoch(model, config, x, y, order, batch_size, hooks, history)
         if validation is not None:
             val = evaluate(model, *validation)
             logs.update({f"val_{key}": value for key, value in val.items()})
         logs["lr"] = float(config.optimizer.lr)
-        hooks.on_epoch_end(epoch - start_epoch, logs)
+        # Recorded before the callbacks run, so that a checkpoint written at the end of
+        # this epoch holds a history that includes it (a resumed run then counts on
+        # from the right epoch); values a callback adds to ``logs`` are copied after.
         history.record_epoch(logs, iterations=steps)
+        hooks.on_epoch_end(epoch, logs)
+        history.update_last_epoch(logs)
         if model.stop_training:
             history.stopped_early_at = history.epochs
             break
@@ -154,24 +175,30 @@ def _train_one_epoch(
     optimizer = config.optimizer
     total_loss = 0.0
     outputs = []
-    for start in range(0, len(order), batch_size):
-        index = order[start : start + batch_size]
-        x_batch, y_batch = x[index], y[index]
-        optimizer.zero_grad()
-        prediction = model(Tensor(x_batch))
-        loss = config.loss(prediction, y_batch)
-        objective = loss + model.regularization_loss() if _has_regularizers(model) else loss
-        objective.backward()
-        batch_loss = float(loss.item())
-        if not math.isfinite(batch_loss):
-            raise TrainingDiverged(
-                f"the loss became {batch_loss} at iteration {history.iterations + start // batch_size + 1}; "
-                "try a lower learning rate, gradient clipping (clipnorm=1.0) or normalised inputs"
-            )
-        optimizer.step()
-        total_loss += batch_loss * len(index)
-        outputs.append(np.asarray(prediction.data))
-        hooks.on_batch_end(history.iterations + start // batch_size, {"loss": batch_loss})
+    # A diverging model overflows somewhere in the forward pass, the backward pass or
+    # the update; the finite-loss check turns that into one TrainingDiverged naming
+    # the iteration, instead of a stream of NumPy RuntimeWarnings (or, with warnings
+    # as errors, a RuntimeWarning raised from deep inside an op).
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for start in range(0, len(order), batch_size):
+            index = order[start : start + batch_size]
+            x_batch, y_batch = x[index], y[index]
+            optimizer.zero_grad()
+            prediction = model(Tensor(x_batch))
+            loss = config.loss(prediction, y_batch)
+            objective = loss + model.regularization_loss() if _has_regularizers(model) else loss
+            objective.backward()
+            batch_loss = float(loss.item())
+            iteration = history.iterations + start // batch_size
+            if not math.isfinite(batch_loss):
+                raise TrainingDiverged(
+                    f"the loss became {batch_loss} at iteration {iteration + 1}; try a lower "
+                    "learning rate, gradient clipping (clipnorm=1.0) or normalised inputs"
+                )
+            optimizer.step()
+            total_loss += batch_loss * len(index)
+            outputs.append(np.asarray(prediction.data))
+            hooks.on_batch_end(iteration, {"loss": batch_loss})
     logs = {"loss": total_loss / len(order)}
     if config.metrics:
         logs.update(metric_values(config, y[order], np.concatenate(outputs)))

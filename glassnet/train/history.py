@@ -23,12 +23,24 @@ class History:
         self.epochs = 0
         self.iterations = 0
         self.stopped_early_at: int | None = None
+        self._last_keys: set[str] = set()
 
     def record_epoch(self, logs: dict[str, float], iterations: int) -> None:
         for key, value in logs.items():
             self.history.setdefault(key, []).append(float(value))
+        self._last_keys = set(logs)
         self.epochs += 1
         self.iterations += iterations
+
+    def update_last_epoch(self, logs: dict[str, float]) -> None:
+        """Set the latest epoch's values from ``logs``, which callbacks may have added to."""
+        for key, value in logs.items():
+            values = self.history.setdefault(key, [])
+            if key in self._last_keys:
+                values[-1] = float(value)
+            else:
+                values.append(float(value))
+                self._last_keys.add(key)
 
     def __getitem__(self, key: str) -> list[float]:
         return self.history[key]

@@ -20,10 +20,11 @@ class Callback:
         self.model = model
 
     def on_train_begin(self, logs: dict[str, Any]) -> None:
-        """``logs`` holds ``epochs``, ``steps_per_epoch`` and ``samples``."""
+        """``logs`` holds ``epochs`` (the epoch count this run ends at), ``initial_epoch``
+        (the epochs the model had trained before), ``steps_per_epoch`` and ``samples``."""
 
     def on_epoch_begin(self, epoch: int) -> None:
-        pass
+        """``epoch`` counts from 0 over the model's whole history (a resumed model goes on)."""
 
     def on_batch_end(self, iteration: int, logs: dict[str, float]) -> None:
         """After each iteration (one batch); ``logs`` holds the batch ``loss``."""

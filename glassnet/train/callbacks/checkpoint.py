@@ -20,7 +20,8 @@ class ModelCheckpoint(Callback):
     complete checkpoint, never a half-written one.
 
     Args:
-        path: the file to write; ``{epoch}`` in the name is replaced by the epoch number.
+        path: the file to write; ``{epoch}`` in the name is replaced by the epoch number
+            (1, 2, …, counted over the model's whole history, so a resumed run goes on).
         monitor: with ``save_best_only``, the value that decides "best".
         save_best_only: write only when ``monitor`` improved.
         mode: ``"min"``, ``"max"`` or ``"auto"`` for ``monitor``.

@@ -44,6 +44,11 @@ class LearningRateScheduler(Callback):
             self._stepper = get_schedule(self.schedule, optimizer, **self.options)
         elif hasattr(self.schedule, "step"):
             self._stepper = self.schedule
+        if getattr(self._stepper, "requires_metric", False):
+            raise ConfigError(
+                f"{type(self._stepper).__name__} steps on a measured value; use the "
+                "ReduceLROnPlateau callback (gn.ReduceLROnPlateau(monitor='val_loss')) instead"
+            )
 
     def on_epoch_begin(self, epoch: int) -> None:
         if self._stepper is not None:
@@ -55,9 +60,10 @@ class LearningRateScheduler(Callback):
         optimizer.lr = new_lr
 
     def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
+        # logs["lr"] stays the rate this epoch trained with (fit logged it); the
+        # schedule's step sets the next epoch's.
         if self._stepper is not None:
             self._stepper.step()
-        logs["lr"] = _optimizer_of(self.model).lr
 
 
 class ReduceLROnPlateau(Callback):
@@ -104,4 +110,4 @@ class ReduceLROnPlateau(Callback):
                 self.reductions.append(epoch)
                 self.wait = 0
                 self.cooldown_left = self.cooldown
-        logs["lr"] = optimizer.lr
+        # logs["lr"] stays the rate this epoch trained with; the reduced one is the next's.
