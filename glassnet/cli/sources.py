@@ -53,7 +53,9 @@ def can_hold_out(source: Source, test_size: float) -> bool:
     return held >= len(counts) and samples - held >= len(counts)
 
 
-def load_source(spec: str, target: str | None, task: str | None, impute: str | None) -> Source:
+def load_source(
+    spec: str, target: str | None, task: str | None, impute: str | None, **table_options: Any
+) -> Source:
     """Training data from a bundled name, an image folder or a table file."""
     if is_bundled(spec):
         dataset = data.load(spec)
@@ -86,7 +88,7 @@ def load_source(spec: str, target: str | None, task: str | None, impute: str | N
         raise DataError(
             f"training on the table '{spec}' needs --target COLUMN: the column to predict"
         )
-    table = data.load_table(path, target=target, impute=impute, task=task)
+    table = data.load_table(path, target=target, impute=impute, task=task, **table_options)
     return Source(
         table.x,
         table.y,

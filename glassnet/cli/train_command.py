@@ -49,6 +49,13 @@ def add_parser(commands: Any) -> None:
         help="fill missing values instead of refusing them",
     )
     parser.add_argument(
+        "--na-values", help="comma-separated strings that mean 'missing' in a CSV, e.g. ?,n/a"
+    )
+    parser.add_argument("--drop", help="comma-separated columns to ignore (ids, free text)")
+    parser.add_argument(
+        "--categorical", help="comma-separated numeric columns to one-hot encode (codes)"
+    )
+    parser.add_argument(
         "--layers", default="128", help="hidden layer sizes, comma separated (default: 128)"
     )
     parser.add_argument("--activation", default="relu", help="hidden activation (default: relu)")
@@ -105,6 +112,11 @@ def add_parser(commands: Any) -> None:
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar and no model summary")
     parser.set_defaults(run=run)
+
+
+def _names(text: str | None) -> list[str]:
+    """``"a,b"`` → ``["a", "b"]``; None → ``[]``."""
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
 
 
 def _hidden_sizes(text: str) -> list[int]:
@@ -218,7 +230,15 @@ def run(args: argparse.Namespace) -> int:
     task = None if args.task == "auto" else args.task
     out = Path(args.out) if args.out else Path("runs") / Path(args.data).stem
     check_out_folder(out)
-    source = load_source(args.data, args.target, task, args.impute)
+    source = load_source(
+        args.data,
+        args.target,
+        task,
+        args.impute,
+        na_values=_names(args.na_values),
+        drop=_names(args.drop),
+        categorical=_names(args.categorical),
+    )
     if source.y is None:
         raise DataError(f"'{args.data}' has no target to learn")
     gn.seed(args.seed)

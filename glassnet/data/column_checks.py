@@ -75,8 +75,8 @@ def numeric_values(series: pd.Series, name: str, source: str) -> np.ndarray:
             example = series[bad].iloc[0]
             raise DataError(
                 f"{source}: column '{name}' should hold numbers but has {example!r} at "
-                f"row(s) {row_numbers(bad)}; fix those values (or use na_values=[{example!r}] "
-                "if it marks a missing value)"
+                f"row(s) {row_numbers(bad)}; fix those values (or use na_values=[{example!r}], "
+                f"--na-values {example}, if it marks a missing value)"
             )
         values = parsed.to_numpy(dtype=np.float64, na_value=np.nan)
     huge = np.isinf(values) | (np.abs(np.nan_to_num(values)) > HUGE)
@@ -114,8 +114,8 @@ def refuse_mostly_numeric(series: pd.Series, name: str, source: str) -> None:
         raise DataError(
             f"{source}: column '{name}' is mostly numbers but has {example!r} at row(s) "
             f"{row_numbers(bad)}; fix those values, mark them missing with "
-            f"na_values=[{example!r}], or pass categorical=['{name}'] if it really is "
-            "categorical"
+            f"na_values=[{example!r}] (--na-values {example}), or pass categorical=['{name}'] "
+            f"(--categorical {name}) if it really is categorical"
         )
 
 

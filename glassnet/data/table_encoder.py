@@ -159,7 +159,8 @@ class TableEncoder:
                 example = series.iloc[0]
                 raise DataError(
                     f"{source}: target '{self.target}' holds text (e.g. {example!r}) but "
-                    "task='regression' needs numbers; use task='classification' or a numeric column"
+                    "task='regression' needs numbers; use task='classification' (--task classification) "
+                    "or a numeric column"
                 )
             return
         self.target_encoder = ClassEncoder().fit(series.to_numpy())
@@ -231,7 +232,7 @@ class TableEncoder:
             where = "; ".join(f"column '{n}' at row(s) {row_numbers(m)}" for n, m in holes)
             raise DataError(
                 f"{source}: missing values in {where} (row 1 = first data row). Fill them in, "
-                "drop those rows, or pass impute='mean', 'median' or 'most_frequent'"
+                "drop those rows, or pass impute='mean', 'median' or 'most_frequent' (--impute mean)"
             )
 
     def _encode(self, series: pd.Series, column: dict, source: str, on_unseen: str) -> np.ndarray:

@@ -18,7 +18,7 @@ class Terminal(io.StringIO):
         return True
 
 
-def test_progress_bar_draws_one_bar_per_epoch_with_the_logs():
+def test_progress_bar_draws_one_bar_for_the_run_with_each_epoch_and_its_logs():
     x, y = blobs(n=10)
     stream = io.StringIO()
     history = classifier().fit(
@@ -27,10 +27,10 @@ def test_progress_bar_draws_one_bar_per_epoch_with_the_logs():
     text = stream.getvalue()
     assert "epoch 1/2" in text
     assert "epoch 2/2" in text
-    assert "3/3" in text  # ceil(10 / 4) iterations per epoch
+    assert "6/6" in text  # 2 epochs of ceil(10 / 4) iterations
     assert f"loss {history['loss'][-1]:.4g}" in text
     assert f"accuracy {history['accuracy'][-1]:.4g}" in text
-    assert text.count("\n") == 2  # each finished bar stays on its own line
+    assert text.count("\n") == 1  # one bar, left on its own line when training ends
 
 
 def test_epoch_printer_writes_one_line_per_epoch():
@@ -64,7 +64,7 @@ def test_verbose_1_draws_a_bar_on_a_terminal(on_a_terminal, capsys):
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "epoch 2/2" in captured.err
-    assert "3/3" in captured.err
+    assert "6/6" in captured.err
 
 
 def test_verbose_1_draws_nothing_when_output_is_not_a_terminal(capsys):
