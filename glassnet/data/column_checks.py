@@ -11,6 +11,7 @@ Example:
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import numpy as np
@@ -116,6 +117,40 @@ def refuse_mostly_numeric(series: pd.Series, name: str, source: str) -> None:
             f"{row_numbers(bad)}; fix those values, mark them missing with "
             f"na_values=[{example!r}] (--na-values {example}), or pass categorical=['{name}'] "
             f"(--categorical {name}) if it really is categorical"
+        )
+
+
+def _is_container(value: Any) -> bool:
+    return isinstance(value, (list, tuple, dict, set, np.ndarray))
+
+
+def _is_date_or_time(value: Any) -> bool:
+    return isinstance(value, (datetime.date, datetime.time, datetime.timedelta))
+
+
+def refuse_non_scalars(series: pd.Series, name: str, source: str) -> None:
+    """Each cell must be one value: lists, dicts (Parquet nested types) and dates are refused.
+
+    Without this a list column would be one-hot encoded by its printed text
+    ("[1, 2]"), and a column of Python dates as categories — silently meaningless.
+    """
+    if series.dtype != object:
+        return
+    values = series.to_numpy()
+    nested = np.fromiter((_is_container(v) for v in values), dtype=bool, count=len(values))
+    if nested.any():
+        example = values[nested][0]
+        raise DataError(
+            f"{source}: column '{name}' holds lists or records (e.g. {example!r:.40}) at "
+            f"row(s) {row_numbers(nested)}; glassnet needs one number or category per cell: "
+            f"flatten it into columns or pass drop=['{name}']"
+        )
+    dated = np.fromiter((_is_date_or_time(v) for v in values), dtype=bool, count=len(values))
+    if dated.any():
+        raise DataError(
+            f"{source}: column '{name}' holds dates/times (e.g. {values[dated][0]!r:.40}) at "
+            f"row(s) {row_numbers(dated)}; convert them to numbers first (e.g. day of year) "
+            f"or pass drop=['{name}']"
         )
 
 

@@ -23,6 +23,10 @@ from glassnet.backend import get_default_dtype
 from glassnet.errors import DataError, ShapeError
 
 
+# Values that cannot be a class label: they hold several values (and are unhashable).
+_CONTAINERS = (list, tuple, dict, set, np.ndarray)
+
+
 def _as_labels(labels: Any, who: str) -> np.ndarray:
     """``labels`` as a 1-D array ((N, 1) is accepted and flattened); errors otherwise."""
     array = labels.to_numpy() if isinstance(labels, (pd.Series, pd.Index)) else np.asarray(labels)
@@ -114,9 +118,16 @@ class ClassEncoder:
                 f"ClassEncoder.fit: labels are missing (NaN/None) at position(s) "
                 f"{_list_some(missing.tolist())}; drop those rows or fill them in"
             )
+        if array.dtype == object:
+            nested = [i for i, v in enumerate(array.tolist()) if isinstance(v, _CONTAINERS)]
+            if nested:
+                raise DataError(
+                    f"ClassEncoder.fit: a label must be one value (text, a number), got "
+                    f"{array[nested[0]]!r:.40} at position(s) {_list_some(nested)}"
+                )
         try:
             classes = np.unique(array)
-        except TypeError as exc:
+        except (TypeError, ValueError) as exc:  # ValueError: labels that are arrays
             kinds = sorted({type(v).__name__ for v in array.tolist()})
             raise DataError(
                 f"ClassEncoder.fit: labels mix types that cannot be sorted ({', '.join(kinds)}); "
@@ -139,7 +150,7 @@ class ClassEncoder:
         """Class ids (int64) of ``labels``; a DataError naming any label not seen by fit."""
         self._check_fitted("transform")
         values = _as_labels(labels, "ClassEncoder.transform").tolist()
-        ids = [self._index.get(value, -1) for value in values]
+        ids = [self._id_of(value) for value in values]
         if -1 in ids:
             unseen = sorted({repr(v) for v, i in zip(values, ids, strict=True) if i == -1})
             raise DataError(
@@ -147,6 +158,13 @@ class ClassEncoder:
                 f"training labels; known classes: {_list_some(self.classes.tolist(), 20)}"
             )
         return np.asarray(ids, dtype=np.int64)
+
+    def _id_of(self, value: Any) -> int:
+        """The class id of one label, or -1 if it is unknown (or unhashable, like a list)."""
+        try:
+            return self._index.get(value, -1)
+        except TypeError:
+            return -1
 
     def fit_transform(self, labels: Any) -> np.ndarray:
         """``fit(labels)`` then ``transform(labels)``."""
@@ -187,7 +205,22 @@ class ClassEncoder:
             raise DataError(f"expected a ClassEncoder state dict, got {got!r}")
         if "classes" not in state:
             raise DataError("ClassEncoder state has no 'classes' entry")
+        classes = state["classes"]
         encoder = cls()
-        if state["classes"] is not None:
-            encoder._set_classes(np.asarray(state["classes"]))
+        if classes is None:
+            return encoder
+        # Labels are what a CSV or an array holds: text, numbers, booleans. Anything else
+        # (lists, dicts) means an edited file, and could not be looked up anyway.
+        if not isinstance(classes, list) or not all(
+            isinstance(c, (str, int, float, bool)) for c in classes
+        ):
+            raise DataError(
+                f"ClassEncoder state: 'classes' must be a list of labels (text, numbers), "
+                f"got {classes!r:.80}"
+            )
+        if len(set(classes)) != len(classes) or not classes:
+            raise DataError(
+                f"ClassEncoder state: 'classes' must be distinct and not empty, got {classes!r:.80}"
+            )
+        encoder._set_classes(np.asarray(classes))
         return encoder

@@ -170,11 +170,20 @@ class MinMaxScaler(_Scaler):
 
     @classmethod
     def _from_state(cls, state: dict[str, Any]) -> MinMaxScaler:
-        scaler = cls(tuple(_field(state, "feature_range")))
-        if _field(state, "data_min") is not None:
-            scaler.data_min = np.asarray(state["data_min"], dtype=_STAT_DTYPE)
-            scaler.data_max = np.asarray(_field(state, "data_max"), dtype=_STAT_DTYPE)
-            scaler.n_features = scaler.data_min.shape[0]
+        feature_range = _stat_vector(state, "feature_range", "MinMaxScaler", length=2)
+        if feature_range is None or not feature_range[0] < feature_range[1]:
+            raise DataError(
+                f"MinMaxScaler state: feature_range must be two numbers low < high, got "
+                f"{state['feature_range']!r:.80}"
+            )
+        scaler = cls(tuple(feature_range.tolist()))
+        data_min = _stat_vector(state, "data_min", "MinMaxScaler")
+        if data_min is not None:
+            data_max = _stat_vector(state, "data_max", "MinMaxScaler", length=len(data_min))
+            if data_max is None or (data_max < data_min).any():
+                raise DataError("MinMaxScaler state: data_max must be >= data_min in every feature")
+            scaler.data_min, scaler.data_max = data_min, data_max
+            scaler.n_features = len(data_min)
         return scaler
 
 
@@ -232,10 +241,13 @@ class StandardScaler(_Scaler):
     @classmethod
     def _from_state(cls, state: dict[str, Any]) -> StandardScaler:
         scaler = cls()
-        if _field(state, "mean") is not None:
-            scaler.mean = np.asarray(state["mean"], dtype=_STAT_DTYPE)
-            scaler.std = np.asarray(_field(state, "std"), dtype=_STAT_DTYPE)
-            scaler.n_features = scaler.mean.shape[0]
+        mean = _stat_vector(state, "mean", "StandardScaler")
+        if mean is not None:
+            std = _stat_vector(state, "std", "StandardScaler", length=len(mean))
+            if std is None or not (std > 0).all():
+                raise DataError("StandardScaler state: std must be positive in every feature")
+            scaler.mean, scaler.std = mean, std
+            scaler.n_features = len(mean)
         return scaler
 
 
@@ -246,6 +258,30 @@ def _field(state: dict[str, Any], key: str) -> Any:
             f"got keys {sorted(state)}"
         )
     return state[key]
+
+
+def _stat_vector(
+    state: dict[str, Any], key: str, who: str, length: int | None = None
+) -> np.ndarray | None:
+    """A saved statistic as a 1-D float64 array of finite numbers (None if saved as None).
+
+    Saved states come from files a user may have edited; a malformed one is a
+    DataError here, not a NumPy error (or a NaN in every prediction) later.
+    """
+    value = _field(state, key)
+    if value is None:
+        return None
+    try:
+        array = np.asarray(value, dtype=_STAT_DTYPE)
+    except (TypeError, ValueError, OverflowError):
+        array = None
+    if array is None or array.ndim != 1 or not np.isfinite(array).all():
+        raise DataError(f"{who} state: '{key}' must be a list of finite numbers, got {value!r:.80}")
+    if length is not None and len(array) != length:
+        raise DataError(
+            f"{who} state: '{key}' must have {length} entries, got {len(array)} ({value!r:.80})"
+        )
+    return array
 
 
 # The fixed table behind scaler_from_state: a saved name can only pick one of these.
@@ -270,7 +306,7 @@ def scaler_from_state(state: dict[str, Any]) -> MinMaxScaler | StandardScaler:
     if not isinstance(state, dict):
         raise DataError(f"a scaler state must be a dict, got {type(state).__name__}")
     name = state.get("class")
-    if name not in _SCALERS:
+    if not isinstance(name, str) or name not in _SCALERS:
         raise DataError(
             f"unknown scaler class {name!r} in state; known classes: {', '.join(sorted(_SCALERS))}"
         )

@@ -102,7 +102,14 @@ def _split_indices(
     if strata is None:
         order = rng.permutation(n)
         return order[n_test:], order[:n_test]
-    classes, inverse = np.unique(strata, return_inverse=True)
+    try:
+        classes, inverse = np.unique(strata, return_inverse=True)
+    except TypeError as exc:  # labels that cannot be ordered: None among strings, mixed types
+        kinds = sorted({type(v).__name__ for v in strata.tolist()})
+        raise DataError(
+            f"cannot stratify on labels that mix types ({', '.join(kinds)}); convert them to "
+            "one type (e.g. all strings), fill in missing labels, or pass stratify=False"
+        ) from None
     sizes = np.bincount(inverse, minlength=len(classes))
     test_counts = _allocate(sizes, n_test)
     train_parts, test_parts = [], []

@@ -51,6 +51,7 @@ from glassnet.data.column_checks import (
     numeric_values,
     refuse_missing_target,
     refuse_mostly_numeric,
+    refuse_non_scalars,
     row_numbers,
 )
 from glassnet.data.labels import ClassEncoder
@@ -121,6 +122,7 @@ class TableEncoder:
         return self
 
     def _fit_column(self, series: pd.Series, name: str, source: str) -> dict[str, Any]:
+        refuse_non_scalars(series, name, source)
         if pd.api.types.is_datetime64_any_dtype(series) or pd.api.types.is_timedelta64_dtype(
             series
         ):
@@ -152,6 +154,7 @@ class TableEncoder:
 
     def _fit_target(self, series: pd.Series, source: str) -> None:
         refuse_missing_target(series, self.target, source)
+        refuse_non_scalars(series, self.target, source)
         if self.task is None:
             self.task = infer_task(series)
         if self.task == "regression":
@@ -162,8 +165,15 @@ class TableEncoder:
                     "task='regression' needs numbers; use task='classification' (--task classification) "
                     "or a numeric column"
                 )
+            numeric_values(series, self.target, source)  # refuses infinite and huge targets
             return
-        self.target_encoder = ClassEncoder().fit(series.to_numpy())
+        if is_numeric(series):
+            # Numbers as class labels: an infinite or huge one is a damaged value, not a class.
+            numeric_values(series, self.target, source)
+        try:
+            self.target_encoder = ClassEncoder().fit(series.to_numpy())
+        except DataError as exc:
+            raise DataError(f"{source}: target column '{self.target}': {exc}") from exc
 
     # -- transforming -----------------------------------------------------------------
 
@@ -209,6 +219,8 @@ class TableEncoder:
                 f"{source}: missing column(s) {absent} that the encoder was fitted on; "
                 f"the file has: {list(frame.columns)}"
             )
+        for column in columns:
+            refuse_non_scalars(frame[column["name"]], column["name"], source)
         self._refuse_missing(frame, columns, source)
         parts = [self._encode(frame[c["name"]], c, source, on_unseen) for c in columns]
         x = np.concatenate(parts, axis=1).astype(get_default_dtype())
@@ -261,6 +273,7 @@ class TableEncoder:
 
     def _encode_target(self, series: pd.Series, source: str) -> np.ndarray:
         refuse_missing_target(series, self.target, source)
+        refuse_non_scalars(series, self.target, source)
         if self.target_encoder is None:
             return numeric_values(series, self.target, source).astype(get_default_dtype())
         try:
@@ -286,7 +299,11 @@ class TableEncoder:
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> TableEncoder:
-        """Rebuild an encoder from ``get_state()``'s dict."""
+        """Rebuild an encoder from ``get_state()``'s dict.
+
+        The state may come from a model file a user edited, so every entry is checked;
+        a malformed one is a ``DataError`` here rather than a ``KeyError`` at transform.
+        """
         if not isinstance(state, dict) or state.get("class") != "TableEncoder":
             got = state.get("class") if isinstance(state, dict) else type(state).__name__
             raise DataError(f"expected a TableEncoder state dict, got {got!r}")
@@ -294,23 +311,64 @@ class TableEncoder:
         missing = [k for k in (*keys, "columns", "target_classes") if k not in state]
         if missing:
             raise DataError(f"TableEncoder state lacks {missing}")
-        columns = state["columns"]
-        if columns is not None and not all(
-            isinstance(c, dict) and "name" in c and c.get("kind") in ("numeric", "categorical")
-            for c in columns
-        ):
-            raise DataError("TableEncoder state: every column needs a 'name' and a 'kind'")
-        encoder = cls(
-            target=state["target"],
-            task=state["task"],
-            impute=state["impute"],
-            categorical=state["categorical"],
-            drop=state["drop"],
-            max_categories=state["max_categories"],
-        )
+        _check_state_types(state)
+        try:
+            encoder = cls(
+                target=state["target"],
+                task=state["task"],
+                impute=state["impute"],
+                categorical=state["categorical"],
+                drop=state["drop"],
+                max_categories=state["max_categories"],
+            )
+        except ConfigError as exc:
+            raise DataError(f"TableEncoder state: {exc}") from None
         encoder.columns = state["columns"]
         if state["target_classes"] is not None:
             encoder.target_encoder = ClassEncoder.from_state(
                 {"class": "ClassEncoder", "classes": state["target_classes"]}
             )
         return encoder
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value)
+
+
+def _check_state_types(state: dict[str, Any]) -> None:
+    """Each entry of a TableEncoder state has the type ``get_state`` writes."""
+    problems = []
+    if state["target"] is not None and not isinstance(state["target"], str):
+        problems.append("'target' must be a column name or None")
+    for key in ("categorical", "drop"):
+        if not isinstance(state[key], list) or not all(isinstance(c, str) for c in state[key]):
+            problems.append(f"'{key}' must be a list of column names")
+    if not isinstance(state["max_categories"], int) or isinstance(state["max_categories"], bool):
+        problems.append("'max_categories' must be a whole number")
+    columns = state["columns"]
+    if columns is not None and not isinstance(columns, list):
+        problems.append("'columns' must be a list")
+    for index, column in enumerate(columns or []):
+        if not _column_state_ok(column):
+            problems.append(f"column {index} ({str(column)[:60]}) is malformed")
+    if problems:
+        raise DataError(
+            "TableEncoder state: " + "; ".join(problems[:5]) + " (was the file edited?); every "
+            "column needs a 'name', a 'kind' ('numeric' or 'categorical') and a 'fill'"
+        )
+
+
+def _column_state_ok(column: Any) -> bool:
+    if not isinstance(column, dict) or not isinstance(column.get("name"), str):
+        return False
+    fill = column.get("fill", "absent")
+    if column.get("kind") == "numeric":
+        return fill is None or _is_number(fill)
+    if column.get("kind") != "categorical":
+        return False
+    categories = column.get("categories")
+    return (
+        isinstance(categories, list)
+        and all(isinstance(c, str) for c in categories)
+        and (fill is None or isinstance(fill, str))
+    )

@@ -139,16 +139,29 @@ def _read_csv(path: Path, sep: str | None, na_values: Sequence[str]) -> pd.DataF
 
 def _read_parquet(path: Path) -> pd.DataFrame:
     try:
+        # The names first: pyarrow cannot even read a file whose names repeat.
+        names = pq.ParquetFile(path).schema_arrow.names
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise DataError(f"'{path}': duplicate column name(s) {duplicates}; rename them")
         arrow_table = pq.read_table(path)
+        arrow_table = _decimals_as_floats(arrow_table)
+        # date_as_object=False: dates become datetime64 columns, which the encoder refuses
+        # with a hint, instead of Python date objects it would one-hot encode as text.
+        return arrow_table.to_pandas(date_as_object=False)
     except (pa.ArrowException, OSError) as exc:
         raise DataError(
             f"'{path}' could not be read as Parquet ({exc}); is it a Parquet file?"
         ) from exc
-    names = arrow_table.column_names
-    duplicates = sorted({name for name in names if names.count(name) > 1})
-    if duplicates:
-        raise DataError(f"'{path}': duplicate column name(s) {duplicates}; rename them")
-    return arrow_table.to_pandas()
+
+
+def _decimals_as_floats(arrow_table: pa.Table) -> pa.Table:
+    """Decimal columns as float64: numbers, not the Python ``Decimal`` objects pandas makes."""
+    for index, column in enumerate(arrow_table.schema):
+        if pa.types.is_decimal(column.type):
+            floats = arrow_table.column(index).cast(pa.float64())
+            arrow_table = arrow_table.set_column(index, column.name, floats)
+    return arrow_table
 
 
 def read_frame(

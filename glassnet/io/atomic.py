@@ -21,6 +21,8 @@ def write_atomic(path: str | Path, data: bytes) -> None:
         dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
     )
     try:
+        # mkstemp makes a private (0600) file; give it the mode a plain open() would.
+        os.chmod(temporary, 0o666 & ~_umask())
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
@@ -31,6 +33,12 @@ def write_atomic(path: str | Path, data: bytes) -> None:
             os.unlink(temporary)
         raise
     _sync_folder(target.parent)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _sync_folder(folder: Path) -> None:

@@ -1,9 +1,13 @@
 """``load_model``: rebuild a saved model, refusing anything that is not glassnet's own format.
 
-Only layer classes registered in :data:`glassnet.nn.LAYERS` can be created, with the
-JSON arguments the file gives; every array's shape is checked against the
-architecture. Pickles, random bytes, truncated files and tampered shapes are
-rejected with a ``DataError`` naming the file; nothing in a file is ever executed.
+A model file is treated as untrusted input. Only layer classes registered in
+:data:`glassnet.nn.LAYERS` can be created, with the JSON arguments the file gives;
+the description is checked before anything is built (known entries only, sane
+sizes, no absurd nesting — see :mod:`glassnet.io.file_checks`), every setting in it
+must be one the rebuilt model really uses, and every array's shape, dtype and
+values are checked against the architecture. Pickles, zip archives, random bytes,
+truncated files and tampered descriptions are rejected with a ``DataError`` naming
+the file; nothing in a file is ever imported or executed.
 
 Example:
     >>> import glassnet as gn
@@ -23,19 +27,46 @@ from safetensors.numpy import load
 from glassnet.autograd.tensor import Tensor
 from glassnet.backend import default_dtype
 from glassnet.errors import DataError, GlassnetError
+from glassnet.io import file_checks
 from glassnet.io.save import FORMAT_NAME, FORMAT_VERSION
-from glassnet.nn.layers_registry import layer_from_config
+from glassnet.nn.layers_registry import LAYERS, layer_from_config
 from glassnet.nn.module import Module
 
 _PICKLE_MAGIC = (b"\x80\x02", b"\x80\x03", b"\x80\x04", b"\x80\x05")
 
+# What building a layer from hostile arguments can raise besides glassnet's own
+# errors: a constructor given a wrong type, NumPy refusing a shape, memory running out.
+_BUILD_ERRORS = (
+    GlassnetError,
+    TypeError,
+    ValueError,
+    IndexError,
+    ArithmeticError,
+    MemoryError,
+    RecursionError,
+)
 
-def _read(path: Path) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+
+def read_model_file(path: str | Path) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """The arrays and the JSON description of a glassnet model file, checked but not built.
+
+    Used by :func:`load_model` and by training checkpoints (``glassnet.train.checkpointing``).
+
+    Raises:
+        DataError: naming ``path``: missing, a folder or device, empty, a pickle or zip
+            archive, not safetensors, no glassnet description, another format version,
+            unknown entries or absurd nesting in the description.
+    """
+    path = Path(path)
     if not path.exists():
         raise DataError(f"model file '{path}' does not exist")
     if path.is_dir():
         raise DataError(f"'{path}' is a folder; give the model file inside it (model.safetensors)")
+    if not path.is_file():
+        raise DataError(f"'{path}' is not a regular file (a device, pipe or socket?)")
     raw = path.read_bytes()
+    if not raw:
+        raise DataError(f"'{path}' is empty (0 bytes); it is not a glassnet model file")
     if raw[:2] in _PICKLE_MAGIC or raw[:2] == b"PK":
         raise DataError(
             f"'{path}' looks like a pickle or a zip archive (e.g. a PyTorch .pt file); glassnet "
@@ -43,13 +74,13 @@ def _read(path: Path) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
         )
     try:
         arrays = load(raw)
-    except (SafetensorError, ValueError, OSError) as exc:
+    except (SafetensorError, ValueError, OSError, MemoryError) as exc:
         raise DataError(f"'{path}' is not a readable glassnet model file ({exc})") from None
     header_length = int.from_bytes(raw[:8], "little")
     try:
         header = json.loads(raw[8 : 8 + header_length])
         document = json.loads(header.get("__metadata__", {})[FORMAT_NAME])
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         raise DataError(
             f"'{path}' is a safetensors file but not a glassnet model (no '{FORMAT_NAME}' "
             "description in its header)"
@@ -58,45 +89,73 @@ def _read(path: Path) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
         raise DataError(f"'{path}' does not describe a glassnet model")
     if document.get("version") != FORMAT_VERSION:
         raise DataError(
-            f"'{path}' uses glassnet model format version {document.get('version')}; this "
+            f"'{path}' uses glassnet model format version {document.get('version')!r}; this "
             f"glassnet reads version {FORMAT_VERSION}"
         )
+    file_checks.check_document(document, path)
     return arrays, document
 
 
 def load_model(path: str | Path) -> Module:
-    """Rebuild the model saved at ``path``: architecture, weights, preprocessing, training state."""
+    """Rebuild the model saved at ``path``: architecture, weights, preprocessing, training state.
+
+    Raises:
+        DataError: naming ``path``, for anything that is not an intact glassnet model
+            file (see the module docstring); the file is never modified.
+    """
     path = Path(path)
-    arrays, document = _read(path)
-    try:
-        dtype = np.dtype(document.get("dtype", "float32"))
-        input_shape = tuple(int(n) for n in document["input_shape"])
-        architecture = document["architecture"]
-    except (KeyError, TypeError, ValueError) as exc:
-        raise DataError(f"'{path}': the model description is incomplete ({exc})") from None
-    if dtype.name not in ("float32", "float64"):
-        raise DataError(f"'{path}' declares dtype {dtype}; only float32 and float64 exist")
+    arrays, document = read_model_file(path)
+    dtype = file_checks.declared_dtype(document, path)
+    input_shape = file_checks.input_shape(document, path)
+    if "architecture" not in document:
+        raise DataError(f"'{path}': the model description is incomplete (no 'architecture')")
+    architecture = document["architecture"]
+    file_checks.check_sizes(architecture, arrays, input_shape, path)
+    model, outputs = _build(architecture, input_shape, dtype, path)
+    _load_weights(model, arrays, path)
+    model.preprocessing = file_checks.check_preprocessing(
+        document.get("preprocessing", {}), outputs, path
+    )
+    _restore_training(model, document, arrays, path)
+    return model
+
+
+def _build(
+    architecture: Any, input_shape: tuple[int, ...], dtype: np.dtype, path: Path
+) -> tuple[Module, int]:
+    """The model the architecture describes (its weights created by one dummy sample),
+    and the number of values it outputs per sample."""
     with default_dtype(dtype):
         try:
             model = layer_from_config(architecture)
-        except (TypeError, GlassnetError) as exc:
-            raise DataError(f"'{path}': cannot rebuild the architecture: {exc}") from None
-        model.eval()
-        model(Tensor(np.zeros((1, *input_shape), dtype=dtype)))  # creates every weight
-        model.train()
+            model.eval()
+            output = model(Tensor(np.zeros((1, *input_shape), dtype=dtype)))  # creates weights
+            model.train()
+            # A JSON round trip, so the rebuilt description compares like the saved one.
+            rebuilt = json.loads(
+                json.dumps({"class": LAYERS.name_of(type(model)), "config": model.get_config()})
+            )
+        except _BUILD_ERRORS as exc:
+            raise DataError(
+                f"'{path}': cannot rebuild the architecture: {type(exc).__name__}: {exc}"
+            ) from None
+    ignored = file_checks.ignored_settings(architecture, rebuilt)
+    if ignored:
+        raise DataError(
+            f"'{path}': the architecture has settings no glassnet layer uses: "
+            f"{', '.join(ignored[:5])}; the file was edited or written by another program"
+        )
+    return model, int(np.prod(output.shape[1:]))
+
+
+def _load_weights(model: Module, arrays: dict[str, np.ndarray], path: Path) -> None:
+    expected = model.state_dict()
+    file_checks.check_arrays(arrays, expected, path)
     weights = {k.removeprefix("weights/"): v for k, v in arrays.items() if k.startswith("weights/")}
     try:
         model.load_state_dict(weights)
     except GlassnetError as exc:
         raise DataError(f"'{path}': the weights do not fit the architecture: {exc}") from None
-    preprocessing = document.get("preprocessing", {})
-    if not isinstance(preprocessing, dict):
-        raise DataError(
-            f"'{path}': the saved preprocessing must be a JSON object, got {preprocessing!r:.80}"
-        )
-    model.preprocessing = preprocessing
-    _restore_training(model, document, arrays, path)
-    return model
 
 
 def _restore_training(
@@ -108,6 +167,9 @@ def _restore_training(
     training = document.get("training")
     if training:
         try:
+            unknown = sorted(set(training) - {"loss", "metrics", "optimizer"})
+            if unknown:
+                raise KeyError(f"unknown entries {unknown}")
             optimizer = training["optimizer"]
             # The saved rate is restored by load_state_dict below, which accepts 0 (where
             # a cosine schedule ends); the optimizer's constructor would refuse it.

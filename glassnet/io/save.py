@@ -37,14 +37,19 @@ def describe(model: Module) -> dict[str, Any]:
             "the model has not seen data yet, so its weights do not exist; train it or call "
             "it once on a batch before saving"
         )
-    document: dict[str, Any] = {
+    return {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
         "architecture": _architecture(model),
         "input_shape": list(model.input_shape[1:]),
         "dtype": str(model.parameters()[0].dtype) if model.parameters() else "float32",
-        "preprocessing": getattr(model, "preprocessing", {}),
+        **training_sections(model),
     }
+
+
+def training_sections(model: Module) -> dict[str, Any]:
+    """The preprocessing, the compiled loss / metrics / optimizer and the history."""
+    document: dict[str, Any] = {"preprocessing": getattr(model, "preprocessing", {})}
     config = getattr(model, "training_config", None)
     if config is not None:
         optimizer_config, _ = config.optimizer.state_dict()
@@ -83,14 +88,8 @@ def _architecture(model: Module) -> dict[str, Any]:
         ) from None
 
 
-def save_model(model: Module, path: str | Path) -> None:
-    """Write ``model`` to ``path`` (one ``.safetensors`` file), atomically.
-
-    Raises:
-        ConfigError: a layer cannot describe itself (a custom module without
-            ``get_config``), or the model has never been built.
-    """
-    document = describe(model)
+def model_arrays(model: Module) -> dict[str, np.ndarray]:
+    """The arrays of a model file: ``weights/<path>`` and, if compiled, ``optimizer/<slot>``."""
     tensors = {
         f"weights/{key}": np.ascontiguousarray(value) for key, value in model.state_dict().items()
     }
@@ -100,5 +99,22 @@ def save_model(model: Module, path: str | Path) -> None:
         tensors.update(
             {f"optimizer/{key}": np.ascontiguousarray(value) for key, value in slots.items()}
         )
+    return tensors
+
+
+def write_model_file(
+    path: str | Path, document: dict[str, Any], tensors: dict[str, np.ndarray]
+) -> None:
+    """Write the JSON ``document`` and the arrays as one safetensors file, atomically."""
     payload = save(tensors, metadata={FORMAT_NAME: json.dumps(document)})
     write_atomic(path, payload)
+
+
+def save_model(model: Module, path: str | Path) -> None:
+    """Write ``model`` to ``path`` (one ``.safetensors`` file), atomically.
+
+    Raises:
+        ConfigError: a layer cannot describe itself (a custom module without
+            ``get_config``), or the model has never been built.
+    """
+    write_model_file(path, describe(model), model_arrays(model))

@@ -15,23 +15,26 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from glassnet import backend
+from glassnet.autograd.function import no_grad
 from glassnet.autograd.tensor import Tensor
 from glassnet.errors import ConfigError, DataError
 from glassnet.nn.module import Module
 from glassnet.train.api import TrainingConfig, config_of, evaluate, metric_values
 from glassnet.train.callbacks import Callback, CallbackList, EpochPrinter, ProgressBar
 from glassnet.train.callbacks.progress import is_terminal
+from glassnet.train.checkpointing import Checkpointer, EpochProgress, Resumed
 from glassnet.train.history import History
 from glassnet.train.inputs import check_features, check_targets
 
 
 class TrainingDiverged(DataError):
-    """The loss became NaN or infinite; training stopped."""
+    """The loss or a gradient became NaN or infinite; training stopped, weights restored."""
 
 
 def _split_validation(
@@ -78,6 +81,10 @@ def fit(
     callbacks: Sequence[Callback] = (),
     verbose: int | str = "auto",
     rng: np.random.Generator | int | None = None,
+    checkpoint: str | Path | None = None,
+    checkpoint_every: int | None = 1,
+    checkpoint_every_iterations: int | None = None,
+    resume: bool = False,
 ) -> History:
     """Train ``model`` (compiled first) by mini-batch gradient descent.
 
@@ -95,6 +102,14 @@ def fit(
         verbose: 0 silent; 1 a progress bar on a terminal; 2 a line per epoch;
             ``"auto"`` is 1 on a terminal and 0 otherwise.
         rng: seed or generator for shuffling (default: the global one).
+        checkpoint: a file to keep a training checkpoint in (weights, optimizer,
+            random generators, position in the epoch, callbacks' state), written
+            atomically.
+        checkpoint_every: write it after every this many epochs (and after the last).
+        checkpoint_every_iterations: also write it every this many iterations.
+        resume: continue from ``checkpoint`` if it exists (else start afresh): the run
+            then ends exactly as the interrupted one would have, with ``epochs``
+            counted as in that run.
 
     Returns:
         The model's :class:`History` (``model.history``), extended by this call: a
@@ -103,9 +118,11 @@ def fit(
 
     Raises:
         ConfigError: the model is not compiled, or a setting is out of range.
-        DataError: ``x`` or ``y`` holds NaN, infinity or text.
+        DataError: ``x`` or ``y`` holds NaN, infinity or text; a checkpoint does not fit.
         ShapeError: ``x`` has no features axis, or ``y`` has another number of samples.
-        TrainingDiverged: the loss became NaN or infinite (the message names the iteration).
+        TrainingDiverged: the loss or a gradient became NaN or infinite; the message
+            names the iteration and the parameter, and the weights of the end of the
+            last good epoch are restored.
     """
     config = config_of(model)
     epochs = _check_positive_int("epochs", epochs)
@@ -118,31 +135,54 @@ def fit(
     else:
         x, y, validation = _split_validation(x, y, validation_split)
     generator = backend.get_rng(rng)
-
-    history: History = getattr(model, "history", None) or History()
-    model.history = history
-    model.stop_training = False
     hooks = CallbackList([*_default_callbacks(verbose), *callbacks])
     hooks.set_model(model)
+    saver = None
+    if checkpoint is not None:
+        saver = Checkpointer(
+            checkpoint, checkpoint_every, checkpoint_every_iterations, list(callbacks)
+        )
+    elif resume:
+        raise ConfigError("resume=True needs checkpoint=PATH: the file to resume from")
+
+    resumed = None
+    if resume and saver is not None and saver.path.exists():
+        # The checkpoint refills the weights, so they must exist first. (Without a
+        # checkpoint the run starts afresh, building as an uninterrupted run does.)
+        _build(model, x)
+        resumed = saver.restore(model, generator)
+    history: History = getattr(model, "history", None) or History()
+    model.history = history
+    model.stop_training = bool(resumed and resumed.finished)
+    start_epoch = history.epochs
+    end_epoch = resumed.end_epoch if resumed else start_epoch + epochs
     steps = math.ceil(len(x) / batch_size)
     # Epochs are numbered over the model's whole history, as Keras does with
     # ``initial_epoch``: a resumed model goes on from epoch 4 of 5, its checkpoints'
     # ``{epoch}`` names do not overwrite the earlier ones, and schedules continue.
-    start_epoch = history.epochs
     hooks.on_train_begin(
         {
-            "epochs": start_epoch + epochs,
+            "epochs": end_epoch,
             "initial_epoch": start_epoch,
             "steps_per_epoch": steps,
             "samples": len(x),
         }
     )
+    if resumed is not None and saver is not None:
+        saver.restore_callbacks(resumed)
 
+    trainer = _EpochTrainer(
+        model, config, x, y, batch_size, hooks, history, saver, generator, end_epoch
+    )
     logs: dict[str, float] = {}
-    for epoch in range(start_epoch, start_epoch + epochs):
+    for epoch in range(start_epoch, end_epoch):
+        if model.stop_training:
+            break
         hooks.on_epoch_begin(epoch)
-        order = generator.permutation(len(x)) if shuffle else np.arange(len(x))
-        logs = _train_one_epoch(model, config, x, y, order, batch_size, hooks, history)
+        progress = _take_progress(resumed) or EpochProgress(
+            generator.permutation(len(x)) if shuffle else np.arange(len(x))
+        )
+        logs = trainer.run_epoch(epoch, progress)
         if validation is not None:
             val = evaluate(model, *validation)
             logs.update({f"val_{key}": value for key, value in val.items()})
@@ -155,55 +195,132 @@ def fit(
         history.update_last_epoch(logs)
         if model.stop_training:
             history.stopped_early_at = history.epochs
-            break
+        done = model.stop_training or epoch + 1 == end_epoch
+        if saver is not None and saver.due_after_epoch(epoch + 1, last=done):
+            saver.save(model, generator, end_epoch, progress=None, finished=done)
+        trainer.remember_good_state()
     hooks.on_train_end(logs)
     return history
 
 
-def _train_one_epoch(
-    model: Module,
-    config: TrainingConfig,
-    x: np.ndarray,
-    y: np.ndarray,
-    order: np.ndarray,
-    batch_size: int,
-    hooks: CallbackList,
-    history: History,
-) -> dict[str, float]:
-    """One pass over the data; returns the epoch's mean loss and metrics."""
-    model.train()
-    optimizer = config.optimizer
-    total_loss = 0.0
-    outputs = []
-    # A diverging model overflows somewhere in the forward pass, the backward pass or
-    # the update; the finite-loss check turns that into one TrainingDiverged naming
-    # the iteration, instead of a stream of NumPy RuntimeWarnings (or, with warnings
-    # as errors, a RuntimeWarning raised from deep inside an op).
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        for start in range(0, len(order), batch_size):
-            index = order[start : start + batch_size]
-            x_batch, y_batch = x[index], y[index]
-            optimizer.zero_grad()
-            prediction = model(Tensor(x_batch))
-            loss = config.loss(prediction, y_batch)
-            objective = loss + model.regularization_loss() if _has_regularizers(model) else loss
-            objective.backward()
-            batch_loss = float(loss.item())
-            iteration = history.iterations + start // batch_size
-            if not math.isfinite(batch_loss):
-                raise TrainingDiverged(
-                    f"the loss became {batch_loss} at iteration {iteration + 1}; try a lower "
-                    "learning rate, gradient clipping (clipnorm=1.0) or normalised inputs"
-                )
-            optimizer.step()
-            total_loss += batch_loss * len(index)
-            outputs.append(np.asarray(prediction.data))
-            hooks.on_batch_end(iteration, {"loss": batch_loss})
-    logs = {"loss": total_loss / len(order)}
-    if config.metrics:
-        logs.update(metric_values(config, y[order], np.concatenate(outputs)))
-    return logs
+def _build(model: Module, x: np.ndarray) -> None:
+    """Create lazily built weights now (one sample, eval mode)."""
+    if model.input_shape is None:
+        was_training = model.training
+        model.eval()
+        with no_grad():
+            model(Tensor(x[:1]))
+        model.train(was_training)
 
 
-def _has_regularizers(model: Module) -> bool:
-    return any(p.regularizer is not None for p in model.parameters())
+def _take_progress(resumed: Resumed | None) -> EpochProgress | None:
+    """The interrupted epoch's progress, once (the next epochs start afresh)."""
+    if resumed is None or resumed.progress is None:
+        return None
+    progress, resumed.progress = resumed.progress, None
+    return progress
+
+
+class _EpochTrainer:
+    """Runs epochs: batches, forward, loss, backward, the divergence guard, the update."""
+
+    def __init__(
+        self,
+        model: Module,
+        config: TrainingConfig,
+        x: np.ndarray,
+        y: np.ndarray,
+        batch_size: int,
+        hooks: CallbackList,
+        history: History,
+        saver: Checkpointer | None,
+        generator: np.random.Generator,
+        end_epoch: int,
+    ) -> None:
+        self.model, self.config = model, config
+        self.x, self.y, self.batch_size = x, y, batch_size
+        self.hooks, self.history, self.saver = hooks, history, saver
+        self.generator, self.end_epoch = generator, end_epoch
+        self.regularized = any(p.regularizer is not None for p in model.parameters())
+        self.good_weights: dict[str, np.ndarray] = {}
+        self.good_optimizer: tuple[dict, dict] | None = None
+        self.remember_good_state()
+
+    def remember_good_state(self) -> None:
+        """Copies of the weights and optimizer state that the guard goes back to.
+
+        A model that builds lazily has no weights before its first batch; the copy is
+        then taken right after that batch's forward pass, before any update.
+        """
+        self.good_weights = self.model.state_dict()
+        self.good_optimizer = self.config.optimizer.state_dict()
+
+    def run_epoch(self, epoch: int, progress: EpochProgress) -> dict[str, float]:
+        """Train on the rest of ``progress.order``; the epoch's mean loss and metrics."""
+        self.model.train()
+        optimizer = self.config.optimizer
+        starts = range(progress.next_batch * self.batch_size, len(progress.order), self.batch_size)
+        # A diverging model overflows somewhere in the forward pass, the backward pass or
+        # the update; the guard turns that into one TrainingDiverged naming the
+        # iteration, instead of a stream of NumPy RuntimeWarnings (or, with warnings as
+        # errors, a RuntimeWarning raised from deep inside an op).
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for start in starts:
+                index = progress.order[start : start + self.batch_size]
+                iteration = self.history.iterations + start // self.batch_size
+                optimizer.zero_grad()
+                prediction = self.model(Tensor(self.x[index]))
+                if not self.good_weights:
+                    self.remember_good_state()
+                loss = self.config.loss(prediction, self.y[index])
+                objective = loss + self.model.regularization_loss() if self.regularized else loss
+                objective.backward()
+                batch_loss = float(loss.item())
+                self._guard(batch_loss, iteration, epoch)
+                optimizer.step()
+                progress.next_batch += 1
+                progress.loss_sum += batch_loss * len(index)
+                progress.outputs.append(np.asarray(prediction.data))
+                self.hooks.on_batch_end(iteration, {"loss": batch_loss})
+                if self.saver is not None and self.saver.due_after_iteration(iteration + 1):
+                    self.saver.save(self.model, self.generator, self.end_epoch, progress)
+        logs = {"loss": progress.loss_sum / len(progress.order)}
+        if self.config.metrics:
+            outputs = np.concatenate(progress.outputs)
+            logs.update(metric_values(self.config, self.y[progress.order], outputs))
+        return logs
+
+    def _guard(self, batch_loss: float, iteration: int, epoch: int) -> None:
+        """Stop on a NaN or infinite loss or gradient, going back to the last good weights."""
+        if math.isfinite(batch_loss):
+            bad = next(
+                (
+                    (name, p)
+                    for name, p in self.model.named_parameters()
+                    if p.grad is not None and not np.isfinite(p.grad).all()
+                ),
+                None,
+            )
+            if bad is None:
+                return
+            what = f"the gradient of '{bad[0]}' ({_layer_of(self.model, bad[0])}) became NaN or infinite"
+        else:
+            what = f"the loss became {batch_loss}"
+        self.model.load_state_dict(self.good_weights)
+        if self.good_optimizer is not None:
+            self.config.optimizer.load_state_dict(*self.good_optimizer)
+        when = "before the first epoch ended" if epoch == 0 else f"as of the end of epoch {epoch}"
+        raise TrainingDiverged(
+            f"training diverged: {what} at iteration {iteration + 1} (epoch {epoch + 1}). The "
+            f"weights {when} are restored. Try a lower learning rate (lr), gradient "
+            "clipping (clipnorm=1.0) or normalised inputs (z-scores)."
+        )
+
+
+def _layer_of(model: Module, parameter_path: str) -> str:
+    """``layer 'hidden' (Dense)`` for a parameter path such as ``0.kernel``."""
+    path = parameter_path.rpartition(".")[0]
+    for module_path, module in model.named_modules():
+        if module_path == path:
+            return f"layer '{module.name}' ({type(module).__name__})"
+    return f"model '{model.name}'"

@@ -23,17 +23,17 @@ def test_summary_shows_layers_shapes_parameters_and_classes(glassnet, animals_mo
     model, _ = animals_model
     result = glassnet("summary", model)
     assert result.code == 0, result.text
-    # 5 inputs (weight, height, colour one-hot ×3) → 128 → 3 classes. Layer names get a
+    # 5 inputs (weight, height, colour one-hot ×3) → 256 → 3 classes. Layer names get a
     # number (dense_3) when other models were built before in the same process.
     layers = [
-        (r"dense(_\d+)? \(Dense\)", r"\(None, 128\)", "768"),
-        (r"dropout(_\d+)? \(Dropout\)", r"\(None, 128\)", "0"),
-        (r"output \(Dense\)", r"\(None, 3\)", "387"),
+        (r"dense(_\d+)? \(Dense\)", r"\(None, 256\)", "1,536"),
+        (r"dropout(_\d+)? \(Dropout\)", r"\(None, 256\)", "0"),
+        (r"output \(Dense\)", r"\(None, 3\)", "771"),
     ]
     for layer, shape, count in layers:
         assert re.search(rf"^{layer} +{shape} +{count}$", result.out, re.MULTILINE), layer
     for expected in (
-        "Total parameters: 1,155",
+        "Total parameters: 2,307",
         "task: classification",
         f"classes: {', '.join(ANIMALS)}",
         "trained 150 epochs",
@@ -47,7 +47,7 @@ def test_summary_of_a_regression_model(glassnet, prices_model):
     model, _ = prices_model
     result = glassnet("summary", model)
     assert result.code == 0, result.text
-    assert re.search(r"^output \(Dense\) +\(None, 1\) +129$", result.out, re.MULTILINE)
+    assert re.search(r"^output \(Dense\) +\(None, 1\) +257$", result.out, re.MULTILINE)
     assert "task: regression" in result.out and "classes:" not in result.out
     assert "loss: MSE" in result.out
 

@@ -49,10 +49,10 @@ def test_success_exits_0(glassnet):
 
 def test_train_options_have_the_documented_defaults():
     args = build_parser().parse_args(["train", "digits"])
-    assert (args.layers, args.activation, args.optimizer, args.lr) == ("128", "relu", "adam", 0.001)
+    assert (args.layers, args.activation, args.optimizer, args.lr) == ("256", "relu", "adam", 0.001)
     assert (args.epochs, args.patience, args.schedule, args.scale) == (
         "auto",
-        "auto",
+        "0",
         "cosine",
         "standard",
     )

@@ -345,7 +345,7 @@ def test_a_loss_that_overflows_raises_training_diverged_naming_the_iteration():
     completed = len(recorder.iterations)
     assert completed >= 1
     message = str(caught.value)
-    assert f"at iteration {completed + 1};" in message
+    assert f"at iteration {completed + 1} " in message
     assert "lower learning rate" in message
     assert isinstance(caught.value, DataError)
 
@@ -368,7 +368,7 @@ def test_a_nan_loss_stops_training_before_the_update():
     x, y = regression(n=20)
     model = NaNOnThirdCall().compile("sgd", "mse", lr=0.01)
     recorder = Recorder()
-    with pytest.raises(TrainingDiverged, match=r"the loss became nan at iteration 3;"):
+    with pytest.raises(TrainingDiverged, match=r"the loss became nan at iteration 3 "):
         model.fit(x, y, epochs=2, batch_size=8, verbose=0, callbacks=[recorder])
     assert recorder.iterations == [0, 1]
     assert np.isfinite(model.out.kernel.data).all()  # the NaN batch changed nothing
@@ -378,5 +378,5 @@ def test_divergence_in_a_later_epoch_counts_iterations_across_epochs():
     x, y = regression(n=20)
     model = NaNOnThirdCall().compile("sgd", "mse", lr=0.01)
     model.fit(x, y, epochs=1, batch_size=10, verbose=0)  # calls 1 and 2
-    with pytest.raises(TrainingDiverged, match="at iteration 3;"):
+    with pytest.raises(TrainingDiverged, match="at iteration 3 "):
         model.fit(x, y, epochs=1, batch_size=10, verbose=0)

@@ -35,6 +35,18 @@ class Callback:
     def on_train_end(self, logs: dict[str, float]) -> None:
         pass
 
+    def state_dict(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """What a resumed run needs to carry on exactly: (JSON values, named arrays).
+
+        Callbacks that remember something between epochs (a best value, a count of
+        epochs without improvement, saved weights) override this and
+        ``load_state_dict``; a training checkpoint stores it.
+        """
+        return {}, {}
+
+    def load_state_dict(self, values: dict[str, Any], arrays: dict[str, Any]) -> None:
+        """Restore what ``state_dict`` returned."""
+
 
 class CallbackList(Callback):
     """Calls each callback's hook in the order given."""

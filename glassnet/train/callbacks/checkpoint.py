@@ -7,6 +7,7 @@ Example:
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from glassnet.train.callbacks.base import Callback
 from glassnet.train.callbacks.monitor import Monitor
@@ -47,3 +48,9 @@ class ModelCheckpoint(Callback):
         target = self.path.replace("{epoch}", str(epoch + 1))
         save_model(self.model, target)
         self.saved.append(target)
+
+    def state_dict(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"best": self.monitor.state()}, {}
+
+    def load_state_dict(self, values: dict[str, Any], arrays: dict[str, Any]) -> None:
+        self.monitor.restore(values["best"])

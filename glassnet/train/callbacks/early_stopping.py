@@ -54,3 +54,13 @@ class EarlyStopping(Callback):
     def on_train_end(self, logs: dict[str, float]) -> None:
         if self.restore_best_weights and self.best_weights is not None:
             self.model.load_state_dict(self.best_weights)
+
+    def state_dict(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        values = {"best": self.monitor.state(), "wait": self.wait, "best_epoch": self.best_epoch}
+        return values, dict(self.best_weights or {})
+
+    def load_state_dict(self, values: dict[str, Any], arrays: dict[str, Any]) -> None:
+        self.monitor.restore(values["best"])
+        self.wait = int(values["wait"])
+        self.best_epoch = values["best_epoch"]
+        self.best_weights = dict(arrays) if arrays else None

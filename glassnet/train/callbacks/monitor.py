@@ -41,6 +41,16 @@ class Monitor:
             )
         return float(logs[self.key])
 
+    def state(self) -> float | None:
+        """The best value so far, JSON-ready (None before any)."""
+        return None if math.isinf(self.best) else self.best
+
+    def restore(self, best: float | None) -> None:
+        if best is None:
+            self.best = math.inf if self.mode == "min" else -math.inf
+        else:
+            self.best = float(best)
+
     def improved(self, value: float) -> bool:
         """True (and remembered as best) if ``value`` beats the best by more than min_delta."""
         if self.mode == "min":

@@ -65,6 +65,15 @@ class LearningRateScheduler(Callback):
         if self._stepper is not None:
             self._stepper.step()
 
+    def state_dict(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        if self._stepper is None:
+            return {}, {}  # a function of the epoch: nothing to remember
+        return {"schedule": self._stepper.state_dict()}, {}
+
+    def load_state_dict(self, values: dict[str, Any], arrays: dict[str, Any]) -> None:
+        if self._stepper is not None and "schedule" in values:
+            self._stepper.load_state_dict(values["schedule"])
+
 
 class ReduceLROnPlateau(Callback):
     """Multiply the learning rate by ``factor`` when ``monitor`` has not improved for ``patience`` epochs.
@@ -111,3 +120,18 @@ class ReduceLROnPlateau(Callback):
                 self.wait = 0
                 self.cooldown_left = self.cooldown
         # logs["lr"] stays the rate this epoch trained with; the reduced one is the next's.
+
+    def state_dict(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        values = {
+            "best": self.monitor.state(),
+            "wait": self.wait,
+            "cooldown_left": self.cooldown_left,
+            "reductions": self.reductions,
+        }
+        return values, {}
+
+    def load_state_dict(self, values: dict[str, Any], arrays: dict[str, Any]) -> None:
+        self.monitor.restore(values["best"])
+        self.wait = int(values["wait"])
+        self.cooldown_left = int(values["cooldown_left"])
+        self.reductions = [int(epoch) for epoch in values["reductions"]]
