@@ -1,0 +1,177 @@
+"""The options of ``glassnet train``: their parser, their checks, and what 'auto' means."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections.abc import Callable
+from typing import Any
+
+from glassnet.errors import ConfigError
+from glassnet.nn.activations import ACTIVATIONS
+from glassnet.optim import OPTIMIZERS
+
+
+def add_parser(commands: Any, run: Callable[[argparse.Namespace], int]) -> None:
+    """Add ``train`` and its options to the sub-commands; ``run`` carries it out."""
+    parser = commands.add_parser(
+        "train",
+        help="train a network on a bundled data set, a CSV/Parquet file or an image folder",
+        description="Train a feed-forward network and report its metrics on a held-out test split.",
+    )
+    parser.add_argument(
+        "data",
+        help="a bundled data set name (see 'glassnet datasets'), a .csv/.parquet file or an image folder",
+    )
+    parser.add_argument("--target", help="the column to predict (tables)")
+    parser.add_argument("--task", choices=["auto", "classification", "regression"], default="auto")
+    parser.add_argument(
+        "--impute",
+        choices=["mean", "median", "most_frequent"],
+        help="fill missing values instead of refusing them",
+    )
+    parser.add_argument(
+        "--na-values", help="comma-separated strings that mean 'missing' in a CSV, e.g. ?,n/a"
+    )
+    parser.add_argument("--drop", help="comma-separated columns to ignore (ids, free text)")
+    parser.add_argument(
+        "--categorical", help="comma-separated numeric columns to one-hot encode (codes)"
+    )
+    parser.add_argument(
+        "--layers", default="256", help="hidden layer sizes, comma separated (default: 256)"
+    )
+    parser.add_argument("--activation", default="relu", help="hidden activation (default: relu)")
+    parser.add_argument(
+        "--dropout",
+        type=float,
+        default=0.2,
+        help="dropout rate after each hidden layer (default: 0.2)",
+    )
+    parser.add_argument("--optimizer", default="adam", help="optimizer name (default: adam)")
+    parser.add_argument("--lr", type=float, default=0.001, help="learning rate (default: 0.001)")
+    parser.add_argument(
+        "--epochs",
+        default="auto",
+        help="maximum passes over the data; auto (default): about 4,000 iterations, 50 to 1,000 epochs",
+    )
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument(
+        "--patience",
+        default="0",
+        help="early-stopping patience in epochs, restoring the best weights; 0 (default): "
+        "off, the schedule runs to its end; auto: about 500 iterations",
+    )
+    parser.add_argument(
+        "--checkpoint-every",
+        default="auto",
+        help="write OUT/checkpoint.safetensors every N epochs; 0: never; auto (default): "
+        "about every 500 iterations",
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue an interrupted run from OUT/checkpoint.safetensors (same options)",
+    )
+    parser.add_argument(
+        "--schedule",
+        choices=["cosine", "none"],
+        default="cosine",
+        help="learning-rate schedule over the epochs (default: cosine decay)",
+    )
+    parser.add_argument(
+        "--scale",
+        choices=["standard", "minmax", "none"],
+        default="standard",
+        help="input scaling fitted on the training split",
+    )
+    parser.add_argument(
+        "--test-size",
+        type=float,
+        default=0.25,
+        help="fraction held out for the test (default: 0.25)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed of the initial weights and the batch order"
+    )
+    parser.add_argument(
+        "--split-seed",
+        type=int,
+        default=None,
+        help="seed of the test split (default: the data set's fixed split; 0 for files)",
+    )
+    parser.add_argument(
+        "--out",
+        default=None,
+        help="folder for model.safetensors, history.csv and metrics.json (default: runs/<data name>)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress bar and no model summary")
+    parser.set_defaults(run=run)
+
+
+def names(text: str | None) -> list[str]:
+    """``"a,b"`` → ``["a", "b"]``; None → ``[]``."""
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def hidden_sizes(text: str) -> list[int]:
+    try:
+        sizes = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise ConfigError(
+            f"--layers must be comma-separated integers like 64,32, got '{text}'"
+        ) from None
+    if any(size <= 0 for size in sizes):
+        raise ConfigError(f"--layers sizes must be positive, got '{text}'")
+    return sizes
+
+
+def _count_or_auto(name: str, text: str, auto: int) -> int:
+    """An option that is a non-negative whole number or 'auto'."""
+    if text == "auto":
+        return auto
+    try:
+        value = int(text)
+    except ValueError:
+        raise ConfigError(f"--{name} must be a whole number or 'auto', got '{text}'") from None
+    if value < 0:
+        raise ConfigError(f"--{name} must not be negative, got {value}")
+    return value
+
+
+def training_length(args: argparse.Namespace, samples: int) -> tuple[int, int, int]:
+    """(epochs, patience, checkpoint interval): 'auto' counts iterations, not epochs.
+
+    A fixed number of epochs means very different amounts of training for 100 and
+    100,000 samples; about 4,000 iterations (50 to 1,000 epochs) and a patience of
+    about 500 iterations (at least 10 epochs) suit the bundled data sets and most
+    tables of that size. A checkpoint about every 500 iterations keeps the cost of
+    writing it small next to the training it protects.
+    """
+    steps = math.ceil(samples / args.batch_size)
+    epochs = _count_or_auto("epochs", args.epochs, min(1000, max(50, math.ceil(4000 / steps))))
+    patience = _count_or_auto("patience", args.patience, max(10, math.ceil(500 / steps)))
+    every = _count_or_auto("checkpoint-every", args.checkpoint_every, math.ceil(500 / steps))
+    if epochs == 0:
+        raise ConfigError("--epochs must be at least 1")
+    return epochs, patience, every
+
+
+def check_choices(args: argparse.Namespace) -> None:
+    if args.activation not in ACTIVATIONS:
+        raise ConfigError(
+            f"unknown activation '{args.activation}'; valid: {', '.join(ACTIVATIONS.names())}"
+        )
+    if args.optimizer not in OPTIMIZERS:
+        raise ConfigError(
+            f"unknown optimizer '{args.optimizer}'; valid: {', '.join(OPTIMIZERS.names())}"
+        )
+    if not 0 < args.test_size < 1:
+        raise ConfigError(f"--test-size must be between 0 and 1, got {args.test_size}")
+    if args.resume and args.checkpoint_every == "0":
+        raise ConfigError("--resume needs checkpoints; drop --checkpoint-every 0")
+    if args.batch_size <= 0:
+        raise ConfigError(f"--batch-size must be positive, got {args.batch_size}")
+    if not args.lr > 0:
+        raise ConfigError(f"--lr must be a positive number, got {args.lr}")
+    if not 0 <= args.dropout < 1:
+        raise ConfigError(f"--dropout must be in [0, 1), got {args.dropout}")
