@@ -20,7 +20,7 @@ from glassnet.cli.report import (
 from glassnet.cli.sources import Source, load_like
 from glassnet.cli.train_command import predict_values
 from glassnet.data import scaler_from_state
-from glassnet.errors import ConfigError, DataError
+from glassnet.errors import ConfigError, DataError, GlassnetError
 from glassnet.io.atomic import write_atomic
 
 
@@ -48,11 +48,34 @@ def _prepare(
             f"'{model_path}' was not saved by 'glassnet train', so it does not say how to read "
             "data files; use it from Python (gn.load) instead"
         )
-    source = load_like(preprocessing["source"], data_spec, with_target)
+    _check_description(model_path, preprocessing)
+    try:
+        source = load_like(preprocessing["source"], data_spec, with_target)
+    except (KeyError, TypeError, ValueError) as exc:
+        if isinstance(exc, GlassnetError):
+            raise
+        raise DataError(
+            f"'{model_path}': its description of the training data is incomplete ({exc!r}); "
+            "was the file edited?"
+        ) from None
     x = source.x
     if "scaler" in preprocessing:
         x = scaler_from_state(preprocessing["scaler"]).transform(x)
     return model, source, x
+
+
+def _check_description(model_path: str, preprocessing: dict) -> None:
+    """What evaluate and predict read from a model file must be there and make sense."""
+    task = preprocessing.get("task")
+    if task not in ("classification", "regression"):
+        raise DataError(
+            f"'{model_path}' names no task (classification or regression), got {task!r}; "
+            "was the file edited?"
+        )
+    if task == "classification" and not isinstance(preprocessing.get("classes"), list):
+        raise DataError(f"'{model_path}' is a classifier without its list of classes")
+    if not isinstance(preprocessing.get("source"), dict):
+        raise DataError(f"'{model_path}': its description of the training data is malformed")
 
 
 def run_evaluate(args: argparse.Namespace) -> int:

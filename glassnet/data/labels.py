@@ -22,7 +22,6 @@ import pandas as pd
 from glassnet.backend import get_default_dtype
 from glassnet.errors import DataError, ShapeError
 
-
 # Values that cannot be a class label: they hold several values (and are unhashable).
 _CONTAINERS = (list, tuple, dict, set, np.ndarray)
 

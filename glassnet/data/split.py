@@ -104,7 +104,7 @@ def _split_indices(
         return order[n_test:], order[:n_test]
     try:
         classes, inverse = np.unique(strata, return_inverse=True)
-    except TypeError as exc:  # labels that cannot be ordered: None among strings, mixed types
+    except TypeError:  # labels that cannot be ordered: None among strings, mixed types
         kinds = sorted({type(v).__name__ for v in strata.tolist()})
         raise DataError(
             f"cannot stratify on labels that mix types ({', '.join(kinds)}); convert them to "

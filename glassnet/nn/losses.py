@@ -44,6 +44,13 @@ class Loss:
     def compute(self, prediction: Tensor, target: Tensor) -> Tensor:
         raise NotImplementedError
 
+    def check_targets(self, target: np.ndarray, output_shape: tuple[int, ...]) -> None:
+        """Refuse targets this loss cannot use with outputs of ``output_shape``, all at once.
+
+        ``fit`` calls it on the whole training set before the first update, so a bad
+        label in the last batch is reported before any weight has changed.
+        """
+
     def reduce(self, values: Tensor) -> Tensor:
         if self.reduction == "mean":
             return values.mean()
@@ -144,6 +151,9 @@ class BinaryCrossEntropy(Loss):
     def get_config(self):
         return {**super().get_config(), "from_logits": self.from_logits}
 
+    def check_targets(self, target: np.ndarray, output_shape: tuple[int, ...]) -> None:
+        _check_binary_targets(target)
+
 
 @LOSSES.register("categorical_crossentropy", "cross_entropy", "ce", "categorical_cross_entropy")
 class CategoricalCrossEntropy(Loss):
@@ -168,9 +178,10 @@ class CategoricalCrossEntropy(Loss):
                 f"got {prediction.shape}"
             )
         target_data = target.data if isinstance(target, Tensor) else np.asarray(target)
-        if target_data.ndim == 1 and target_data.dtype.kind in "iub":
-            _check_labels(target_data, prediction.shape)
-            labels = Tensor(target_data.astype(np.int64, copy=False))
+        as_labels = class_labels(target_data)
+        if as_labels is not None:
+            _check_labels(as_labels, prediction.shape)
+            labels = Tensor(as_labels)
         else:
             labels = _target_like(prediction, target_data, "CategoricalCrossEntropy")
         if self.from_logits:
@@ -185,6 +196,32 @@ class CategoricalCrossEntropy(Loss):
 
     def get_config(self):
         return {**super().get_config(), "from_logits": self.from_logits}
+
+    def check_targets(self, target: np.ndarray, output_shape: tuple[int, ...]) -> None:
+        labels = class_labels(target)
+        if labels is not None:
+            _check_labels(labels, (len(labels), output_shape[-1]))
+
+
+def class_labels(target: np.ndarray) -> np.ndarray | None:
+    """Integer class labels from a target, or None when it is one-hot / probability rows.
+
+    Accepted as labels: integers of shape (samples,) or (samples, 1), and floats of
+    shape (samples,) that are whole numbers (``[0., 2., 1.]``, as Keras accepts).
+    """
+    if target.ndim == 2 and target.shape[1] == 1 and target.dtype.kind in "iub":
+        target = target[:, 0]
+    if target.ndim != 1:
+        return None
+    if target.dtype.kind in "iub":
+        return target.astype(np.int64, copy=False)
+    if (
+        target.dtype.kind == "f"
+        and np.isfinite(target).all()
+        and np.all(target == np.round(target))
+    ):
+        return target.astype(np.int64)
+    return None
 
 
 def _check_labels(labels: np.ndarray, prediction_shape: tuple[int, ...]) -> None:

@@ -18,7 +18,7 @@ import numpy as np
 
 from glassnet.autograd.function import no_grad
 from glassnet.autograd.tensor import Tensor
-from glassnet.errors import ConfigError
+from glassnet.errors import ConfigError, DataError
 from glassnet.nn.losses import Loss, get_loss
 from glassnet.nn.module import Module
 from glassnet.optim import get_optimizer
@@ -85,10 +85,19 @@ def raw_outputs(model: Module, x: np.ndarray, batch_size: int) -> np.ndarray:
     if not isinstance(batch_size, int) or batch_size <= 0:
         raise ConfigError(f"batch_size must be a positive integer, got {batch_size!r}")
     chunks = []
-    with inference_mode(model):
+    # Overflow inside the model is reported once, below, naming the samples.
+    with inference_mode(model), np.errstate(over="ignore", invalid="ignore"):
         for start in range(0, len(x), batch_size):
             chunks.append(np.asarray(model(Tensor(x[start : start + batch_size])).data))
-    return np.concatenate(chunks)
+    outputs = np.concatenate(chunks)
+    if not np.isfinite(outputs).all():
+        rows = np.flatnonzero(~np.isfinite(outputs.reshape(len(outputs), -1)).all(axis=1))
+        raise DataError(
+            f"the model's outputs overflowed (NaN or infinite) for sample(s) "
+            f"{rows[:5].tolist()}; their inputs are far outside what it can compute with "
+            "(scale the inputs as for training), or the weights have diverged"
+        )
+    return outputs
 
 
 def metric_values(config: TrainingConfig, y: np.ndarray, outputs: np.ndarray) -> dict[str, float]:

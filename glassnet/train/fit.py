@@ -130,6 +130,16 @@ def fit(
     x = check_features(x)
     y = check_targets(y, len(x))
     if validation_data is not None:
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+            raise ConfigError(
+                "validation_data must be a pair (x_val, y_val), got "
+                f"{type(validation_data).__name__}"
+                + (
+                    f" of length {len(validation_data)}"
+                    if isinstance(validation_data, (tuple, list))
+                    else ""
+                )
+            )
         x_val = check_features(validation_data[0], "validation x")
         validation = (x_val, check_targets(validation_data[1], len(x_val), "validation y"))
     else:
@@ -242,6 +252,7 @@ class _EpochTrainer:
         self.hooks, self.history, self.saver = hooks, history, saver
         self.generator, self.end_epoch = generator, end_epoch
         self.regularized = any(p.regularizer is not None for p in model.parameters())
+        self.targets_checked = False
         self.good_weights: dict[str, np.ndarray] = {}
         self.good_optimizer: tuple[dict, dict] | None = None
         self.remember_good_state()
@@ -270,6 +281,11 @@ class _EpochTrainer:
                 iteration = self.history.iterations + start // self.batch_size
                 optimizer.zero_grad()
                 prediction = self.model(Tensor(self.x[index]))
+                if not self.targets_checked:
+                    # The first batch of the run: the outputs' shape is known now, so
+                    # every target is checked before any weight changes.
+                    self.config.loss.check_targets(self.y, prediction.shape)
+                    self.targets_checked = True
                 if not self.good_weights:
                     self.remember_good_state()
                 loss = self.config.loss(prediction, self.y[index])

@@ -18,6 +18,11 @@ from glassnet.errors import DataError, ShapeError
 def _as_numpy(value: Any, name: str) -> np.ndarray:
     if isinstance(value, Tensor):
         return value.numpy()
+    if isinstance(value, np.ma.MaskedArray):
+        raise DataError(
+            f"{name} is a masked array; its mask would be ignored. Fill or drop the masked "
+            "values first (x.filled(...) or x.compressed())"
+        )
     try:
         return np.asarray(value)
     except (ValueError, TypeError) as exc:
@@ -39,9 +44,9 @@ def check_features(x: Any, name: str = "x") -> np.ndarray:
             f"{name} must have a samples axis and a features axis, got a 1-d array of shape "
             f"{array.shape}; for one feature use x.reshape(-1, 1)"
         )
-    array = array.astype(backend.get_default_dtype(), copy=False)
-    _check_finite(array, name)
-    return array
+    if array.size == 0:
+        raise ShapeError(f"{name} has no features (shape {array.shape})")
+    return _as_default_float(array, name)
 
 
 def check_targets(y: Any, samples: int, name: str = "y") -> np.ndarray:
@@ -58,16 +63,29 @@ def check_targets(y: Any, samples: int, name: str = "y") -> np.ndarray:
             f"{name} must hold numbers, got dtype {array.dtype}; encode class names as integers "
             "first (glassnet.data.ClassEncoder)"
         )
-    array = array.astype(backend.get_default_dtype(), copy=False)
+    return _as_default_float(array, name)
+
+
+def _as_default_float(array: np.ndarray, name: str) -> np.ndarray:
+    """``array`` in the default float dtype, refusing NaN, infinity and values it cannot hold."""
     _check_finite(array, name)
-    return array
+    dtype = backend.get_default_dtype()
+    with np.errstate(over="ignore"):  # values beyond float32's range: reported below
+        converted = array.astype(dtype, copy=False)
+    if converted.dtype.kind == "f" and not np.isfinite(converted).all():
+        bad = tuple(int(i) for i in np.argwhere(~np.isfinite(converted))[0])
+        raise DataError(
+            f"{name} holds a value too large for {dtype.name} at index {bad} "
+            f"({array[bad]:.3g}); scale the data first"
+        )
+    return converted
 
 
 def _check_finite(array: np.ndarray, name: str) -> None:
     if array.dtype.kind == "f" and not np.isfinite(array).all():
         bad = np.argwhere(~np.isfinite(array))[0]
-        kind = "NaN" if np.isnan(array[tuple(bad)]) else "infinite"
+        kind = "a NaN" if np.isnan(array[tuple(bad)]) else "an infinite"
         raise DataError(
-            f"{name} holds a {kind} value at index {tuple(int(i) for i in bad)}; remove or "
+            f"{name} holds {kind} value at index {tuple(int(i) for i in bad)}; remove or "
             "impute missing values before training"
         )

@@ -24,13 +24,13 @@ def test_features_accept_tensors_and_bools():
 
 
 @pytest.mark.parametrize(
-    ("value", "kind"), [(np.nan, "NaN"), (np.inf, "infinite"), (-np.inf, "infinite")]
+    ("value", "kind"), [(np.nan, "a NaN"), (np.inf, "an infinite"), (-np.inf, "an infinite")]
 )
 def test_non_finite_features_name_the_first_bad_index(value, kind):
     x = np.zeros((4, 3))
     x[2, 1] = value
     x[3, 0] = value
-    with pytest.raises(DataError, match=rf"x holds a {kind} value at index \(2, 1\)"):
+    with pytest.raises(DataError, match=rf"x holds {kind} value at index \(2, 1\)"):
         check_features(x)
 
 
