@@ -16,7 +16,7 @@ import numpy as np
 
 from glassnet import data
 from glassnet.data.table_encoder import TableEncoder
-from glassnet.errors import DataError
+from glassnet.errors import ConfigError, DataError
 
 
 @dataclass
@@ -99,6 +99,21 @@ def load_source(
     )
 
 
+def as_images(source: Source, x: np.ndarray) -> np.ndarray:
+    """``x`` as (N, C, H, W) pictures in [0, 1], for a convolutional network."""
+    if x.ndim == 4:
+        return x
+    if source.description["kind"] == "bundled":
+        dataset = data.load(source.description["name"])
+        if dataset.image_shape is not None:
+            source.description["images"] = True  # evaluate and predict reshape the same way
+            return dataset.images(x)
+    raise ConfigError(
+        "--model cnn needs images: an image folder (one sub-folder per class) or a bundled "
+        "image set such as digits; this data is a table of features (use --model mlp)"
+    )
+
+
 def load_like(description: dict[str, Any], spec: str, with_target: bool) -> Source:
     """New data read the way the training data was (same encoding, same columns)."""
     kind = description.get("kind")
@@ -124,6 +139,8 @@ def load_like(description: dict[str, Any], spec: str, with_target: bool) -> Sour
             _, x_test, _, y_test = dataset.split(
                 description.get("test_size", 0.25), description["split_seed"]
             )
+        if description.get("images"):
+            x_test = dataset.images(x_test)
         return Source(
             x_test,
             y_test,

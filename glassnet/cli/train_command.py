@@ -22,7 +22,7 @@ from glassnet.cli.report import (
     format_metrics,
     regression_metrics,
 )
-from glassnet.cli.sources import Source, can_hold_out, load_source
+from glassnet.cli.sources import Source, as_images, can_hold_out, load_source
 from glassnet.cli.train_options import check_choices, hidden_sizes, names, training_length
 from glassnet.data import MinMaxScaler, StandardScaler, train_test_split
 from glassnet.errors import ConfigError, DataError
@@ -51,6 +51,27 @@ def build_mlp(source: Source, hidden: list[int], activation: str, dropout: float
         outputs = 1 if source.y.ndim == 1 else source.y.shape[1]
     layers.append(gn.Dense(outputs, name="output"))
     return gn.Sequential(layers)
+
+
+def augmentation(x: np.ndarray, kinds: list[str]) -> list[gn.Module]:
+    """The augmentation layers asked for (``shift``, ``flip``); they need images."""
+    if kinds and x.ndim != 4:
+        raise ConfigError("--augment works on images (an image folder, or --model cnn on digits)")
+    layers: list[gn.Module] = []
+    if "shift" in kinds:
+        layers.append(gn.RandomShift(1, name="shift"))
+    if "flip" in kinds:
+        layers.append(gn.RandomFlip("horizontal", name="flip"))
+    return layers
+
+
+def build_cnn(source: Source, image_shape: tuple[int, ...], augment: list[str]) -> gn.Sequential:
+    """The small LeNet-style CNN for the images, after any augmentation layers."""
+    classes = len(source.class_names) if source.class_names else int(source.y.max()) + 1
+    if source.task != "classification":
+        raise ConfigError("--model cnn is for classifying images; this is a regression")
+    cnn = gn.models.small_cnn(tuple(image_shape), classes)
+    return gn.Sequential([*augmentation(np.zeros((1, *image_shape)), augment), *cnn.layers])
 
 
 def split_source(source: Source, test_size: float, seed: int | None) -> tuple[np.ndarray, ...]:
@@ -118,7 +139,9 @@ def run(args: argparse.Namespace) -> int:
             c if isinstance(c, (str, int, float)) else str(c) for c in source.class_names or []
         ],
     }
-    if args.scale != "none" and source.x.ndim == 2:
+    if args.model == "cnn":
+        x_train, x_test = as_images(source, x_train), as_images(source, x_test)
+    if args.scale != "none" and x_train.ndim == 2:
         scaler = SCALERS[args.scale]().fit(x_train)
         x_train, x_test = scaler.transform(x_train), scaler.transform(x_test)
         preprocessing["scaler"] = scaler.get_state()
@@ -127,7 +150,12 @@ def run(args: argparse.Namespace) -> int:
         y_train = target_scaler.transform(y_train.reshape(len(y_train), -1))
         preprocessing["target_scaler"] = target_scaler.get_state()
 
-    model = build_mlp(source, hidden, args.activation, args.dropout)
+    if args.model == "cnn":
+        model = build_cnn(source, x_train.shape[1:], names(args.augment))
+    else:
+        model = build_mlp(source, hidden, args.activation, args.dropout)
+        if args.augment:
+            model = gn.Sequential([*augmentation(x_train, names(args.augment)), *model.layers])
     model.preprocessing = preprocessing
     if source.task == "classification":
         model.compile(args.optimizer, "categorical_crossentropy", ["accuracy"], lr=args.lr)

@@ -38,6 +38,18 @@ def add_parser(commands: Any, run: Callable[[argparse.Namespace], int]) -> None:
         "--categorical", help="comma-separated numeric columns to one-hot encode (codes)"
     )
     parser.add_argument(
+        "--model",
+        choices=["mlp", "cnn"],
+        default="mlp",
+        help="mlp: dense layers (default); cnn: a small convolutional network, for images "
+        "(an image folder, or digits as 1×8×8 pictures)",
+    )
+    parser.add_argument(
+        "--augment",
+        help="for images, comma-separated on-the-fly changes in training: shift (by up to "
+        "one pixel), flip (left–right)",
+    )
+    parser.add_argument(
         "--layers", default="256", help="hidden layer sizes, comma separated (default: 256)"
     )
     parser.add_argument("--activation", default="relu", help="hidden activation (default: relu)")
@@ -173,5 +185,8 @@ def check_choices(args: argparse.Namespace) -> None:
         raise ConfigError(f"--batch-size must be positive, got {args.batch_size}")
     if not args.lr > 0:
         raise ConfigError(f"--lr must be a positive number, got {args.lr}")
+    unknown = set(names(args.augment)) - {"shift", "flip"}
+    if unknown:
+        raise ConfigError(f"--augment takes shift and/or flip, got {sorted(unknown)}")
     if not 0 <= args.dropout < 1:
         raise ConfigError(f"--dropout must be in [0, 1), got {args.dropout}")

@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from glassnet.errors import ConfigError
 from glassnet.registry import Registry
 
 #: The ``random_state`` of the fixed split (see ``Dataset.split``).
@@ -52,6 +53,9 @@ class Dataset:
         feature_names: one name per column of ``x``.
         class_names: the name of each class id, or None for regression.
         description: what the data is and where it comes from.
+        image_shape: for pictures stored flat, (channels, height, width) of one
+            image (``x.reshape(-1, *image_shape)``); None for other data.
+        pixel_max: the largest pixel value, to scale images to [0, 1].
     """
 
     name: str
@@ -61,6 +65,15 @@ class Dataset:
     feature_names: list[str]
     class_names: list[str] | None
     description: str
+    image_shape: tuple[int, int, int] | None = None
+    pixel_max: float | None = None
+
+    def images(self, x: np.ndarray | None = None) -> np.ndarray:
+        """``x`` (default: all of it) as images (N, C, H, W) scaled to [0, 1]."""
+        if self.image_shape is None or self.pixel_max is None:
+            raise ConfigError(f"the data set '{self.name}' is not made of images")
+        flat = self.x if x is None else x
+        return (flat.reshape(-1, *self.image_shape) / self.pixel_max).astype(flat.dtype)
 
     @property
     def num_classes(self) -> int | None:
@@ -273,7 +286,9 @@ def digits() -> Dataset:
     )
     from sklearn.datasets import load_digits
 
-    return _from_bunch("digits", load_digits(), text)
+    dataset = _from_bunch("digits", load_digits(), text)
+    dataset.image_shape, dataset.pixel_max = (1, 8, 8), 16.0
+    return dataset
 
 
 @_DATASETS.register("diabetes")
