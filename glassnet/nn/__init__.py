@@ -1,5 +1,6 @@
 """Layers, models, activations, losses, initializers and regularizers."""
 
+from glassnet.nn import models as models
 from glassnet.nn.activations import ACTIVATIONS as ACTIVATIONS
 from glassnet.nn.activations import ELU as ELU
 from glassnet.nn.activations import GELU as GELU
@@ -13,6 +14,11 @@ from glassnet.nn.activations import Softplus as Softplus
 from glassnet.nn.activations import Step as Step
 from glassnet.nn.activations import Tanh as Tanh
 from glassnet.nn.activations import get_activation as get_activation
+from glassnet.nn.augment import RandomFlip as RandomFlip
+from glassnet.nn.augment import RandomShift as RandomShift
+from glassnet.nn.conv import Conv1D as Conv1D
+from glassnet.nn.conv import Conv2D as Conv2D
+from glassnet.nn.conv import feature_maps as feature_maps
 from glassnet.nn.dense import Dense as Dense
 from glassnet.nn.dropout import Dropout as Dropout
 from glassnet.nn.flatten import Flatten as Flatten
@@ -32,6 +38,9 @@ from glassnet.nn.module import Module as Module
 from glassnet.nn.module import Parameter as Parameter
 from glassnet.nn.normalization import BatchNorm as BatchNorm
 from glassnet.nn.normalization import LayerNorm as LayerNorm
+from glassnet.nn.pooling import AvgPool2D as AvgPool2D
+from glassnet.nn.pooling import GlobalAveragePooling2D as GlobalAveragePooling2D
+from glassnet.nn.pooling import MaxPool2D as MaxPool2D
 from glassnet.nn.regularizers import L1 as L1
 from glassnet.nn.regularizers import L1L2 as L1L2
 from glassnet.nn.regularizers import L2 as L2

@@ -1,4 +1,4 @@
-"""Normalization layers: ``BatchNorm`` (per feature, over the batch) and ``LayerNorm``.
+"""Normalization layers: ``BatchNorm`` (per feature or channel, over the batch) and ``LayerNorm``.
 
 Both are composed from primitive ops, so their gradients come from the engine.
 
@@ -35,7 +35,10 @@ class BatchNorm(Module):
 
     In training mode it uses the batch statistics and updates running averages
     (``running = (1 - momentum)·running + momentum·batch``, PyTorch's convention);
-    in eval mode it uses the running averages. Inputs are (samples, features).
+    in eval mode it uses the running averages. Inputs are (samples, features), or
+    images (N, C, H, W) whose statistics are taken per channel over the batch and every
+    position (as PyTorch's ``BatchNorm2d``); gamma, beta and the running averages then
+    have one entry per channel.
 
     Args:
         momentum: weight of the newest batch in the running averages.
@@ -48,10 +51,10 @@ class BatchNorm(Module):
         self.epsilon = _check_range("BatchNorm epsilon", epsilon, 0.0, 1.0)
 
     def build(self, input_shape: tuple[int, ...]) -> None:
-        if len(input_shape) != 2:
+        if len(input_shape) not in (2, 4):
             raise ShapeError(
-                f"BatchNorm '{self.name}' expects inputs of shape (samples, features), "
-                f"got {tuple(input_shape)}"
+                f"BatchNorm '{self.name}' expects inputs of shape (N, C, H, W) or "
+                f"(samples, features), got {tuple(input_shape)}"
             )
         features = int(input_shape[1])
         self.add_weight("gamma", (features,), "ones")
@@ -60,24 +63,42 @@ class BatchNorm(Module):
         self.register_buffer("running_mean", Tensor(np.zeros(features, dtype=dtype)))
         self.register_buffer("running_var", Tensor(np.ones(features, dtype=dtype)))
 
+    def _check_input(self, x: Tensor) -> None:
+        channels = self.gamma.shape[0]
+        if x.ndim == 4:
+            if x.shape[1] != channels:
+                raise ShapeError(
+                    f"BatchNorm '{self.name}' expects inputs of shape (N, {channels}, H, W), "
+                    f"got {tuple(x.shape)}"
+                )
+        else:
+            self.check_features(x, channels)
+
     def forward(self, x: Any) -> Tensor:
         x = as_tensor(x)
-        self.check_features(x, self.gamma.shape[0])
+        self._check_input(x)
+        # Images: one statistic per channel, over samples and positions; gamma, beta and
+        # the statistics broadcast as (1, C, 1, 1).
+        axes, stat_shape, gamma, beta = 0, (1, -1), self.gamma, self.beta
+        if x.ndim == 4:
+            axes, stat_shape = (0, 2, 3), (1, -1, 1, 1)
+            gamma, beta = self.gamma.reshape(stat_shape), self.beta.reshape(stat_shape)
         if not self.training:
             scale = 1.0 / np.sqrt(self.running_var.data + self.epsilon)
-            mean = Tensor(self.running_mean.data, dtype=x.dtype)
-            return (x - mean) * Tensor(scale, dtype=x.dtype) * self.gamma + self.beta
-        if x.shape[0] < 2:
+            mean = Tensor(self.running_mean.data.reshape(stat_shape), dtype=x.dtype)
+            return (x - mean) * Tensor(scale.reshape(stat_shape), dtype=x.dtype) * gamma + beta
+        count = x.size // x.shape[1] if x.ndim == 4 else x.shape[0]  # values per statistic
+        if count < 2:
             raise ShapeError(
                 f"BatchNorm '{self.name}' needs at least 2 samples per batch in training mode, "
                 f"got {x.shape[0]}"
             )
-        mean = x.mean(axis=0, keepdims=True)
+        mean = x.mean(axis=axes, keepdims=True)
         centered = x - mean
-        var = (centered * centered).mean(axis=0, keepdims=True)
+        var = (centered * centered).mean(axis=axes, keepdims=True)
         normalized = centered / (var + self.epsilon).sqrt()
-        self._update_running(mean.data[0], var.data[0], x.shape[0])
-        return normalized * self.gamma + self.beta
+        self._update_running(mean.data.reshape(-1), var.data.reshape(-1), count)
+        return normalized * gamma + beta
 
     def _update_running(self, mean: np.ndarray, var: np.ndarray, count: int) -> None:
         with no_grad():

@@ -19,6 +19,8 @@ from glassnet.ops.activation import softmax as softmax
 from glassnet.ops.activation import softplus as softplus
 from glassnet.ops.activation import step as step
 from glassnet.ops.activation import tanh as tanh
+from glassnet.ops.conv import conv1d as conv1d
+from glassnet.ops.conv import conv2d as conv2d
 from glassnet.ops.elementwise import abs as abs
 from glassnet.ops.elementwise import add as add
 from glassnet.ops.elementwise import arctan as arctan
@@ -38,6 +40,8 @@ from glassnet.ops.loss import sigmoid_binary_cross_entropy as sigmoid_binary_cro
 from glassnet.ops.loss import softmax_cross_entropy as softmax_cross_entropy
 from glassnet.ops.matmul import linear as linear
 from glassnet.ops.matmul import matmul as matmul
+from glassnet.ops.pooling import avg_pool2d as avg_pool2d
+from glassnet.ops.pooling import max_pool2d as max_pool2d
 from glassnet.ops.reductions import max as max
 from glassnet.ops.reductions import mean as mean
 from glassnet.ops.reductions import min as min

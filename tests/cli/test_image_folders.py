@@ -42,3 +42,37 @@ def test_an_image_folder_trains_evaluates_and_predicts(glassnet, tmp_path):
     assert len(frame) == 24
     assert set(frame["prediction"]) == {"top", "bottom"}
     np.testing.assert_allclose(frame[["p(bottom)", "p(top)"]].sum(axis=1), 1, atol=1e-5)
+
+
+def test_a_cnn_trains_on_an_image_folder_with_augmentation(glassnet, tmp_path):
+    images = tmp_path / "halves"
+    write_halves(images)
+    out = tmp_path / "cnn"
+    trained = glassnet(
+        "train", images, "--model", "cnn", "--augment", "shift,flip", "--epochs", "40", "--out", out
+    )
+    assert trained.code == 0, trained.text
+    assert "Conv2D" in trained.out and "RandomShift" in trained.out and "RandomFlip" in trained.out
+    assert json.loads((out / "metrics.json").read_text())["test"]["accuracy"] == 1.0
+    evaluated = glassnet("evaluate", out / "model.safetensors", images)
+    assert "accuracy   1.0000" in evaluated.out
+
+
+def test_cnn_on_digits_reads_them_as_one_channel_8x8_images(glassnet, tmp_path):
+    out = tmp_path / "digits"
+    trained = glassnet(
+        "train", "digits", "--model", "cnn", "--epochs", "3", "--quiet", "--out", out
+    )
+    assert trained.code == 0, trained.text
+    assert json.loads((out / "metrics.json").read_text())["test"]["accuracy"] > 0.9
+    evaluated = glassnet("evaluate", out / "model.safetensors", "digits")
+    assert evaluated.code == 0, evaluated.text
+    summary = glassnet("summary", out / "model.safetensors")
+    assert "(None, 32, 8, 8)" in summary.out  # conv1 on 1 × 8 × 8 inputs
+
+
+def test_cnn_and_augment_refuse_tables(glassnet, tmp_path):
+    for argv in (("--model", "cnn"), ("--augment", "shift")):
+        result = glassnet("train", "iris", *argv, "--out", tmp_path / "x")
+        assert result.code == 2
+        assert "images" in result.err and "Traceback" not in result.text

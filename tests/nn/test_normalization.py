@@ -82,7 +82,8 @@ def test_batchnorm_misuse():
         gn.BatchNorm(name="bn")(gn.Tensor(np.ones((1, 3))))
     with pytest.raises(
         ShapeError,
-        match=r"BatchNorm 'bn3' expects inputs of shape \(samples, features\), got \(2, 3, 4\)",
+        match=r"BatchNorm 'bn3' expects inputs of shape \(N, C, H, W\) or \(samples, features\), "
+        r"got \(2, 3, 4\)",
     ):
         gn.BatchNorm(name="bn3")(gn.Tensor(np.ones((2, 3, 4))))
     layer = gn.BatchNorm(name="bn4")
@@ -116,6 +117,69 @@ def test_batchnorm_state_round_trip_includes_the_running_statistics():
     fresh.load_state_dict(trained.state_dict())
     x = gn.Tensor(random_array((3, 2), seed=7))
     np.testing.assert_array_equal(fresh.eval()(x).numpy(), trained.eval()(x).numpy())
+
+
+# -- BatchNorm on images (N, C, H, W) ------------------------------------------------------------
+
+
+def test_batchnorm_4d_layer_checks():
+    x = random_array((3, 2, 3, 4), seed=11, low=-2, high=3)
+    check_layer(lambda: gn.BatchNorm(momentum=0.2), (3, 2, 3, 4), (3, 2, 3, 4), x=x)
+
+
+def test_batchnorm_4d_gradients_in_train_and_eval_mode_with_a_random_affine():
+    x = random_array((2, 3, 2, 3), seed=12, low=-2, high=3)
+    make = _with_random_affine(gn.BatchNorm)
+    check_gradients(make, x, training=True)
+    check_gradients(make, x, training=False)
+
+
+def test_batchnorm_4d_standardises_each_channel_over_samples_and_positions():
+    x = (
+        random_array((8, 3, 4, 5), seed=13, low=-5, high=10)
+        * np.array([1.0, 10.0, 0.1])[:, None, None]
+    )
+    layer = gn.BatchNorm(epsilon=1e-8, momentum=0.1)
+    out = layer(gn.Tensor(x, dtype=np.float64)).numpy()
+    np.testing.assert_allclose(out.mean(axis=(0, 2, 3)), 0.0, atol=1e-12)
+    np.testing.assert_allclose(out.std(axis=(0, 2, 3)), 1.0, rtol=1e-6)
+    assert layer.gamma.shape == layer.running_mean.shape == (3,)
+    count = 8 * 4 * 5  # the unbiased variance divides by samples · positions − 1
+    np.testing.assert_allclose(layer.running_mean.numpy(), 0.1 * x.mean(axis=(0, 2, 3)), rtol=1e-6)
+    np.testing.assert_allclose(
+        layer.running_var.numpy(),
+        0.9 + 0.1 * x.var(axis=(0, 2, 3)) * count / (count - 1),
+        rtol=1e-6,
+    )
+    # Eval mode uses the running statistics, per channel.
+    layer.eval()
+    expected = (x - layer.running_mean.numpy()[:, None, None]) / np.sqrt(
+        layer.running_var.numpy()[:, None, None] + 1e-8
+    )
+    np.testing.assert_allclose(layer(gn.Tensor(x, dtype=np.float64)).numpy(), expected, rtol=1e-5)
+
+
+def test_batchnorm_4d_reads_conv_outputs_and_one_image_is_enough_in_training():
+    maps = gn.ops.conv2d(gn.Tensor(random_array((1, 1, 5, 5), seed=14)), np.ones((2, 1, 2, 2)))
+    out = gn.BatchNorm()(maps)
+    assert out.shape == (1, 2, 4, 4)
+    np.testing.assert_allclose(out.numpy().mean(axis=(0, 2, 3)), 0.0, atol=1e-5)
+
+
+def test_batchnorm_4d_misuse():
+    layer = gn.BatchNorm(name="bn")
+    layer(gn.Tensor(np.ones((2, 3, 4, 4))))
+    with pytest.raises(
+        ShapeError,
+        match=r"BatchNorm 'bn' expects inputs of shape \(N, 3, H, W\), got \(2, 4, 4, 4\)",
+    ):
+        layer(gn.Tensor(np.ones((2, 4, 4, 4))))
+    with pytest.raises(
+        ShapeError, match=r"\(N, C, H, W\) or \(samples, features\), got \(2, 3, 4\)"
+    ):
+        gn.BatchNorm(name="bn3")(gn.Tensor(np.ones((2, 3, 4))))
+    with pytest.raises(ShapeError, match=r"needs at least 2 samples per batch in training mode"):
+        gn.BatchNorm()(gn.Tensor(np.ones((1, 3, 1, 1))))
 
 
 # -- LayerNorm ---------------------------------------------------------------------------------

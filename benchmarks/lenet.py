@@ -1,0 +1,254 @@
+"""LeNet-5 training speed and memory: glassnet against PyTorch on the CPU.
+
+The workload: LeNet-5 (conv 6@5×5, max pool, conv 16@5×5, max pool, 120, 84, 10,
+ReLU; :func:`glassnet.models.lenet`) trained with Adam (lr 1e-3) and softmax
+cross-entropy on synthetic 1×28×28 float32 images, batch 64. One *step* is forward,
+loss, backward and update, plus reading the loss as a Python float (so neither
+framework can defer work).
+
+How it is timed, so that the ratio holds on a shared machine:
+
+* both frameworks run in the same process, on the same batches and from the same
+  initial weights, after ``--warmup`` steps each, with ``--threads`` threads each
+  (NumPy's OpenBLAS through threadpoolctl, PyTorch through ``torch.set_num_threads``;
+  ``--threads 2,1`` measures both settings);
+* each repeat times ``--steps`` steps of one framework, pauses ``--gap`` seconds (idle
+  OpenBLAS threads spin for up to 200 ms and would slow the other framework), then the
+  other; the order alternates between repeats;
+* reported: median, minimum and maximum ms/step over ``--repeats`` runs, and the
+  median of the per-repeat throughput ratios (glassnet ÷ PyTorch; > 1 means glassnet
+  is faster). On a machine other programs share, the minimum is the best estimate of
+  undisturbed speed, and a wide min–max range says the run was disturbed.
+
+Memory is measured per process: a fresh child per framework imports only that
+framework, builds the model, runs one step (optimizer state, caches), then resets the
+kernel's peak-RSS mark (``/proc/self/clear_refs``) and trains ``--memory-steps`` steps.
+"peak RSS" is ``VmHWM`` over those steps (it includes the framework's own code and
+libraries), "training growth" that peak minus ``VmRSS`` just before them: the memory
+the training steps themselves take. For glassnet the peak of NumPy allocations over the
+same steps, as ``tracemalloc`` sees them, is reported as well (PyTorch's allocator is
+invisible to tracemalloc). Without /proc, ``ru_maxrss`` (lifetime peak) is reported.
+
+Usage:
+    python -m benchmarks lenet [--threads 2,1] [--steps 20] [--repeats 9] [--no-torch]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+from typing import Any
+
+import numpy as np
+
+from benchmarks import harness
+from benchmarks.harness import Step
+
+BATCH, CLASSES, SHAPE = 64, 10, (1, 28, 28)
+
+
+def make_data(batches: int, batch: int = BATCH, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """``batches`` batches of synthetic images (N, 1, 28, 28) and labels, float32 / int64."""
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((batches, batch, *SHAPE)).astype(np.float32)
+    y = rng.integers(0, CLASSES, size=(batches, batch)).astype(np.int64)
+    return x, y
+
+
+def glassnet_step(x: np.ndarray, y: np.ndarray, seed: int = 0) -> tuple[Step, list[np.ndarray]]:
+    """One glassnet training step on batch ``i`` (returns the loss), and the initial weights."""
+    import glassnet as gn
+
+    gn.seed(seed)
+    model = gn.models.lenet(SHAPE, CLASSES)
+    model(gn.Tensor(x[0]))  # build, so that the initial weights exist to share
+    initial = [p.numpy().copy() for p in model.parameters()]
+    optimizer = gn.Adam(model, lr=1e-3)
+    loss_fn = gn.nn.get_loss("categorical_crossentropy")
+    model.train()
+
+    def step(i: int) -> float:
+        optimizer.zero_grad()
+        loss = loss_fn(model(gn.Tensor(x[i])), y[i])
+        loss.backward()
+        optimizer.step()
+        return float(loss.item())
+
+    return step, initial
+
+
+def torch_step(x: np.ndarray, y: np.ndarray, initial: list[np.ndarray] | None = None) -> Step:
+    """The same step in PyTorch: same architecture and optimizer; ``initial`` weights if given."""
+    import torch
+    from torch import nn
+
+    model = nn.Sequential(
+        nn.Conv2d(1, 6, 5),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(6, 16, 5),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(256, 120),
+        nn.ReLU(),
+        nn.Linear(120, 84),
+        nn.ReLU(),
+        nn.Linear(84, CLASSES),
+    )
+    with torch.no_grad():
+        for parameter, value in zip(model.parameters(), initial or [], strict=bool(initial)):
+            # glassnet's Dense kernel is (inputs, outputs), torch's Linear weight the transpose.
+            value = value.T if parameter.ndim == 2 else value
+            parameter.copy_(torch.from_numpy(np.ascontiguousarray(value)))
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = nn.CrossEntropyLoss()
+    xs, ys = torch.from_numpy(x), torch.from_numpy(y)
+
+    def step(i: int) -> float:
+        optimizer.zero_grad(set_to_none=True)
+        loss = loss_fn(model(xs[i]), ys[i])
+        loss.backward()
+        optimizer.step()
+        return float(loss.item())
+
+    return step
+
+
+def measure_speed(args: argparse.Namespace, use_torch: bool) -> dict[str, Any]:
+    """Interleaved timings for each thread count in ``args.threads``, and the losses."""
+    x, y = make_data(args.batches, args.batch)
+    glassnet, initial = glassnet_step(x, y)
+    steps = {"glassnet": glassnet}
+    if use_torch:
+        steps["pytorch"] = torch_step(x, y, initial)
+    result: dict[str, Any] = {"first_loss": {name: step(0) for name, step in steps.items()}}
+    result["times"] = {}
+    for threads in args.threads:
+        with harness.thread_limits(threads):
+            result["times"][threads] = harness.interleave(
+                steps, args.repeats, args.steps, args.batches, args.warmup, args.gap
+            )
+    result["last_loss"] = {name: step(0) for name, step in steps.items()}
+    return result
+
+
+def measure_memory(framework: str, args: argparse.Namespace) -> dict[str, float]:
+    """Run in a child process: peak RSS over training, its growth, glassnet's tracemalloc peak."""
+    x, y = make_data(4, args.batch)
+    # Each child imports only its own framework (PyTorch keeps its own initial weights here).
+    step = glassnet_step(x, y)[0] if framework == "glassnet" else torch_step(x, y)
+    step(0)  # the first step allocates the optimizer state and caches
+    before = harness.rss_kib("VmRSS")
+    windowed = harness.reset_peak_rss()
+    result: dict[str, float] = {}
+    if framework == "glassnet":
+        import tracemalloc
+
+        from glassnet.ops import workspace
+
+        # Forget the reusable scratch arrays, so that tracemalloc sees them allocated
+        # again: the peak is then the whole working set of a step.
+        workspace.clear()
+        tracemalloc.start()
+    for i in range(args.memory_steps):
+        step(i % 4)
+    if framework == "glassnet":
+        result["tracemalloc_peak_mib"] = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+    peak = harness.rss_kib("VmHWM") if windowed else None
+    if peak is None or before is None:  # no /proc: the lifetime peak, growth unknown
+        result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        return result
+    result.update(peak_rss_mib=peak / 1024, growth_mib=(peak - before) / 1024)
+    return result
+
+
+def report(args: argparse.Namespace, speed: dict[str, Any], memory: dict[str, Any]) -> str:
+    """The results as Markdown: one speed table per thread count, memory, environment."""
+    env = harness.environment()
+    lines = [
+        f"LeNet-5 training step (forward, loss, backward, Adam), batch {args.batch}, float32; "
+        f"{args.repeats} interleaved runs × {args.steps} steps per framework, after "
+        f"{args.warmup} warm-up steps.",
+    ]
+    for threads, times in speed["times"].items():
+        lines += [
+            "",
+            f"**{threads} thread{'s' if threads != 1 else ''}** (NumPy's BLAS and PyTorch each):",
+            "",
+        ]
+        lines += harness.speed_table(times, args.batch)
+    if memory:
+        lines += ["", "| framework | peak RSS MiB | growth during training MiB |", "|---|---|---|"]
+        for name, mem in memory.items():
+            mem = mem or {}
+            lines.append(
+                f"| {name} | {mem.get('peak_rss_mib', float('nan')):.0f} | "
+                f"{mem.get('growth_mib', float('nan')):.1f} |"
+            )
+        traced = (memory.get("glassnet") or {}).get("tracemalloc_peak_mib")
+        if traced is not None:
+            lines += [
+                "",
+                f"glassnet's NumPy arrays during training (tracemalloc peak): {traced:.1f} MiB",
+            ]
+    losses = ", ".join(
+        f"{name} {speed['first_loss'][name]:.3f} → {speed['last_loss'][name]:.3f}"
+        for name in speed["first_loss"]
+    )
+    lines += ["", f"Loss on batch 0, before → after the timed steps: {losses}", ""]
+    lines += harness.environment_lines(env)
+    return "\n".join(lines)
+
+
+def _thread_counts(text: str) -> list[int]:
+    counts = [int(part) for part in text.split(",") if part.strip()]
+    if not counts or any(n < 1 for n in counts):
+        raise argparse.ArgumentTypeError(f"thread counts must be positive integers, got {text!r}")
+    return counts
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks lenet", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--batch", type=int, default=BATCH)
+    parser.add_argument("--steps", type=int, default=20, help="steps per timed run")
+    parser.add_argument("--repeats", type=int, default=9, help="timed runs per framework")
+    parser.add_argument("--warmup", type=int, default=10, help="untimed steps first")
+    parser.add_argument("--batches", type=int, default=8, help="distinct batches cycled through")
+    parser.add_argument("--gap", type=float, default=0.3, help="seconds of pause before each run")
+    parser.add_argument(
+        "--threads", type=_thread_counts, default=[2], help="thread counts to measure, e.g. 2,1"
+    )
+    parser.add_argument("--memory-steps", type=int, default=10)
+    parser.add_argument("--no-torch", action="store_true", help="measure glassnet alone")
+    parser.add_argument("--no-memory", action="store_true", help="skip the memory children")
+    parser.add_argument("--memory-child", choices=("glassnet", "pytorch"), help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str]) -> int:
+    args = parse(argv)
+    if args.memory_child:
+        print(json.dumps(measure_memory(args.memory_child, args)))
+        return 0
+    harness.warn_about_coretype()
+    use_torch = not args.no_torch
+    if use_torch:
+        try:
+            import torch  # noqa: F401
+        except ImportError:
+            print("PyTorch is not installed: its side is skipped", file=sys.stderr)
+            use_torch = False
+    speed = measure_speed(args, use_torch)
+    memory: dict[str, Any] = {}
+    if not args.no_memory:
+        extra = ["--batch", str(args.batch), "--memory-steps", str(args.memory_steps)]
+        for name in speed["first_loss"]:
+            memory[name] = harness.memory_in_child("lenet", name, extra)
+    print(report(args, speed, memory))
+    return 0
