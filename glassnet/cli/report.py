@@ -48,10 +48,9 @@ def format_confusion(y_true: np.ndarray, y_pred: np.ndarray, class_names: list[A
             f"positive class '{names[1]}': TP {counts.tp}  FP {counts.fp}  FN {counts.fn}  TN {counts.tn}"
         )
     else:
-        lines.append("per class (one vs rest):  TP   FP   FN   TN")
+        lines.append("per class, one vs rest:")
+        lines.append(" " * (width + 2) + "".join(f"{h:>6}" for h in ("TP", "FP", "FN", "TN")))
         for label, counts in metrics.per_class_counts(y_true, y_pred, labels=labels).items():
-            lines.append(
-                f"  {names[label]:>{width}}"
-                f"{counts.tp:>16}{counts.fp:>5}{counts.fn:>5}{counts.tn:>5}"
-            )
+            cells = (counts.tp, counts.fp, counts.fn, counts.tn)
+            lines.append(f"{names[label]:>{width}}  " + "".join(f"{c:>6}" for c in cells))
     return "\n".join(lines)

@@ -61,8 +61,10 @@ def test_binary_report_has_the_tp_fp_fn_tn_line(glassnet, tmp_path):
 def test_multiclass_report_has_tp_fp_fn_tn_per_class(glassnet, tmp_path):
     result = glassnet("train", "iris", "--out", tmp_path, "--epochs", "3", "--quiet")
     assert result.code == 0, result.text
-    assert "per class (one vs rest):  TP   FP   FN   TN" in result.out
-    counts = result.out.split("per class (one vs rest):")[1].splitlines()[1:4]
+    assert "per class, one vs rest:" in result.out
+    header, *rows = result.out.split("per class, one vs rest:")[1].splitlines()[1:5]
+    assert header.split() == ["TP", "FP", "FN", "TN"]
+    counts = rows
     for name, line in zip(("setosa", "versicolor", "virginica"), counts, strict=True):
         assert line.split()[0] == name and len(line.split()) == 5  # name, TP, FP, FN, TN
         assert sum(int(n) for n in line.split()[1:]) == 38  # every test sample counted once
