@@ -222,3 +222,16 @@ def test_out_that_is_a_file_is_refused_before_training(glassnet, tmp_path):
 def test_a_table_needs_a_target_column(glassnet, tmp_path):
     data = write_csv(animals_frame(20), tmp_path / "animals.csv")
     assert_user_error(glassnet("train", data, "--out", tmp_path / "run"), "--target", "animals.csv")
+
+
+@pytest.mark.slow
+def test_the_default_cnn_beats_the_default_mlp_on_the_digits_split(glassnet, tmp_path):
+    """The README's two digits rows (about 20 s): ``pytest -m slow`` runs it."""
+    scores = {}
+    for model in ("mlp", "cnn"):
+        out = tmp_path / model
+        result = glassnet("train", "digits", "--model", model, "--quiet", "--out", out)
+        assert result.code == 0, result.text
+        scores[model] = json.loads((out / "metrics.json").read_text())["test"]["accuracy"]
+    assert scores["cnn"] >= 0.98
+    assert scores["cnn"] > scores["mlp"] >= 0.97
