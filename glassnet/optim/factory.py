@@ -76,26 +76,7 @@ def get_optimizer(name_or_instance: Any, params: Any = None, **settings: Any) ->
         >>> get_optimizer("sgd", [gn.Tensor([1.0], requires_grad=True)], momentum=0.9).momentum
         0.9
     """
-    if isinstance(name_or_instance, Optimizer):
-        if settings:
-            raise ConfigError(
-                f"settings {sorted(settings)} cannot be applied to an existing "
-                f"{type(name_or_instance).__name__}; pass a name or set them when creating it"
-            )
-        return name_or_instance
-    if isinstance(name_or_instance, type) and issubclass(name_or_instance, Optimizer):
-        cls = name_or_instance
-    elif isinstance(name_or_instance, str):
-        cls = OPTIMIZERS.get(name_or_instance)
-    else:
-        raise ConfigError(
-            f"optimizer must be a name ({', '.join(OPTIMIZERS.names())}) or an Optimizer, "
-            f"got {type(name_or_instance).__name__}"
-        )
-    if params is None:
-        raise ConfigError(f"building the optimizer {cls.__name__} needs the parameters to update")
-    _check_settings(cls, "params", settings)
-    return cls(params, **settings)
+    return _build(OPTIMIZERS, Optimizer, name_or_instance, "params", params, settings)
 
 
 def get_schedule(name_or_instance: Any, optimizer: Any = None, **settings: Any) -> LRSchedule:
@@ -114,23 +95,35 @@ def get_schedule(name_or_instance: Any, optimizer: Any = None, **settings: Any) 
         >>> get_schedule("step", optimizer, step_size=10)
         StepLR(step_size=10, gamma=0.1)
     """
-    if isinstance(name_or_instance, LRSchedule):
+    return _build(SCHEDULES, LRSchedule, name_or_instance, "optimizer", optimizer, settings)
+
+
+def _build(
+    registry: Registry, base: type, spec: Any, first: str, target: Any, settings: dict[str, Any]
+) -> Any:
+    """``spec`` (a name, a class or an instance of ``base``) made into an instance.
+
+    ``target`` is the constructor's first argument (``params`` or ``optimizer``).
+    """
+    kind = registry.kind
+    if isinstance(spec, base):
         if settings:
             raise ConfigError(
                 f"settings {sorted(settings)} cannot be applied to an existing "
-                f"{type(name_or_instance).__name__}; pass a name or set them when creating it"
+                f"{type(spec).__name__}; pass a name or set them when creating it"
             )
-        return name_or_instance
-    if isinstance(name_or_instance, type) and issubclass(name_or_instance, LRSchedule):
-        cls = name_or_instance
-    elif isinstance(name_or_instance, str):
-        cls = SCHEDULES.get(name_or_instance)
+        return spec
+    if isinstance(spec, type) and issubclass(spec, base):
+        cls = spec
+    elif isinstance(spec, str):
+        cls = registry.get(spec)
     else:
         raise ConfigError(
-            f"schedule must be a name ({', '.join(SCHEDULES.names())}) or an LRSchedule, "
-            f"got {type(name_or_instance).__name__}"
+            f"{kind} must be a name ({', '.join(registry.names())}) or an {base.__name__}, "
+            f"got {type(spec).__name__}"
         )
-    if optimizer is None:
-        raise ConfigError(f"building the schedule {cls.__name__} needs the optimizer to drive")
-    _check_settings(cls, "optimizer", settings)
-    return cls(optimizer, **settings)
+    if target is None:
+        what = "parameters to update" if first == "params" else "optimizer to drive"
+        raise ConfigError(f"building the {kind} {cls.__name__} needs the {what}")
+    _check_settings(cls, first, settings)
+    return cls(target, **settings)

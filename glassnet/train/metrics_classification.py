@@ -24,17 +24,6 @@ import numpy as np
 from glassnet.autograd.tensor import Tensor
 from glassnet.errors import DataError
 
-__all__ = [
-    "AVERAGES",
-    "Counts",
-    "accuracy",
-    "binary_counts",
-    "confusion_matrix",
-    "f1",
-    "per_class_counts",
-    "precision",
-    "recall",
-]
 
 AVERAGES = ("auto", "binary", "macro", "micro", "weighted")
 
