@@ -24,7 +24,6 @@ import numpy as np
 from glassnet.autograd.tensor import Tensor
 from glassnet.errors import DataError
 
-
 AVERAGES = ("auto", "binary", "macro", "micro", "weighted")
 
 
