@@ -37,6 +37,25 @@ class TrainingDiverged(DataError):
     """The loss or a gradient became NaN or infinite; training stopped, weights restored."""
 
 
+def _validation(
+    x: np.ndarray, y: np.ndarray, validation_data: Any, validation_split: float
+) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
+    """The training arrays and the validation pair: given, split off, or none."""
+    if validation_data is None:
+        return _split_validation(x, y, validation_split)
+    if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+        length = (
+            f" of length {len(validation_data)}"
+            if isinstance(validation_data, (tuple, list))
+            else ""
+        )
+        raise ConfigError(
+            f"validation_data must be a pair (x_val, y_val), got {type(validation_data).__name__}{length}"
+        )
+    x_val = check_features(validation_data[0], "validation x")
+    return x, y, (x_val, check_targets(validation_data[1], len(x_val), "validation y"))
+
+
 def _split_validation(
     x: np.ndarray, y: np.ndarray, validation_split: float
 ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
@@ -129,21 +148,7 @@ def fit(
     batch_size = _check_positive_int("batch_size", batch_size)
     x = check_features(x)
     y = check_targets(y, len(x))
-    if validation_data is not None:
-        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-            raise ConfigError(
-                "validation_data must be a pair (x_val, y_val), got "
-                f"{type(validation_data).__name__}"
-                + (
-                    f" of length {len(validation_data)}"
-                    if isinstance(validation_data, (tuple, list))
-                    else ""
-                )
-            )
-        x_val = check_features(validation_data[0], "validation x")
-        validation = (x_val, check_targets(validation_data[1], len(x_val), "validation y"))
-    else:
-        x, y, validation = _split_validation(x, y, validation_split)
+    x, y, validation = _validation(x, y, validation_data, validation_split)
     generator = backend.get_rng(rng)
     hooks = CallbackList([*_default_callbacks(verbose), *callbacks])
     hooks.set_model(model)
