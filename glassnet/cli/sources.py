@@ -54,7 +54,12 @@ def can_hold_out(source: Source, test_size: float) -> bool:
 
 
 def load_source(
-    spec: str, target: str | None, task: str | None, impute: str | None, **table_options: Any
+    spec: str,
+    target: str | None,
+    task: str | None,
+    impute: str | None,
+    grayscale: bool = False,
+    **table_options: Any,
 ) -> Source:
     """Training data from a bundled name, an image folder or a table file."""
     if is_bundled(spec):
@@ -69,7 +74,7 @@ def load_source(
         )
     path = Path(spec)
     if path.is_dir():
-        folder = data.load_image_folder(path)
+        folder = data.load_image_folder(path, grayscale=grayscale)
         size = list(folder.x.shape[2:])
         return Source(
             folder.x,

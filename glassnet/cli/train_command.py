@@ -113,6 +113,7 @@ def run(args: argparse.Namespace) -> int:
         args.target,
         task,
         args.impute,
+        grayscale=args.grayscale,
         na_values=names(args.na_values),
         drop=names(args.drop),
         categorical=names(args.categorical),

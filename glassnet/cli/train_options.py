@@ -45,6 +45,11 @@ def add_parser(commands: Any, run: Callable[[argparse.Namespace], int]) -> None:
         "(an image folder, or digits as 1×8×8 pictures)",
     )
     parser.add_argument(
+        "--grayscale",
+        action="store_true",
+        help="read an image folder as one channel instead of red, green and blue",
+    )
+    parser.add_argument(
         "--augment",
         help="for images, comma-separated on-the-fly changes in training: shift (by up to "
         "one pixel), flip (left–right)",

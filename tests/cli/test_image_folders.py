@@ -76,3 +76,17 @@ def test_cnn_and_augment_refuse_tables(glassnet, tmp_path):
         result = glassnet("train", "iris", *argv, "--out", tmp_path / "x")
         assert result.code == 2
         assert "images" in result.err and "Traceback" not in result.text
+
+
+def test_grayscale_reads_an_image_folder_as_one_channel(glassnet, tmp_path):
+    images = tmp_path / "halves"
+    write_halves(images)
+    out = tmp_path / "gray"
+    trained = glassnet(
+        "train", images, "--model", "cnn", "--grayscale", "--epochs", "5", "--out", out
+    )
+    assert trained.code == 0, trained.text
+    assert "(None, 32, 8, 8)" in trained.out
+    assert "320" in trained.out  # conv1: 32 filters × 1 channel × 3 × 3 + 32 biases
+    evaluated = glassnet("evaluate", out / "model.safetensors", images)
+    assert evaluated.code == 0, evaluated.text
