@@ -17,7 +17,7 @@ def add_parser(commands: Any, run: Callable[[argparse.Namespace], int]) -> None:
     parser = commands.add_parser(
         "train",
         help="train a network on a bundled data set, a CSV/Parquet file or an image folder",
-        description="Train a feed-forward network and report its metrics on a held-out test split.",
+        description="Train a feed-forward (or, with --model cnn, convolutional) network and report its metrics on a held-out test split.",
     )
     parser.add_argument(
         "data",
