@@ -36,6 +36,7 @@ def run_example(name: str, capsys) -> str:
 def test_every_example_is_tested():
     assert sorted(p.stem for p in EXAMPLES.glob("*.py")) == [
         "customer_age",
+        "evolution_vs_gradient",
         "seven_segment",
         "two_layer_sigmoid",
         "xor",
@@ -108,3 +109,9 @@ def test_customer_age_script_prints_the_threshold(capsys):
     out = run_example("customer_age", capsys)
     age = float(re.search(r"from age ([0-9.]+) \(true: 42\)", out).group(1))
     assert abs(age - 42) <= 2
+
+
+def test_evolution_vs_gradient_prints_the_comparison(capsys):
+    out = run_example("evolution_vs_gradient", capsys)
+    assert "evolution (raw ages)" in out and "gradient descent (z-scores)" in out
+    assert "true threshold: age 42" in out

@@ -18,6 +18,9 @@ from glassnet.optim.adam import Adam as Adam
 from glassnet.optim.adam import AdamW as AdamW
 from glassnet.optim.clipping import clip_grad_norm as clip_grad_norm
 from glassnet.optim.clipping import clip_grad_value as clip_grad_value
+from glassnet.optim.evolution import EvolutionResult as EvolutionResult
+from glassnet.optim.evolution import EvolutionStrategy as EvolutionStrategy
+from glassnet.optim.evolution import evolve as evolve
 from glassnet.optim.factory import OPTIMIZERS as OPTIMIZERS
 from glassnet.optim.factory import SCHEDULES as SCHEDULES
 from glassnet.optim.factory import get_optimizer as get_optimizer
@@ -40,6 +43,8 @@ __all__ = [
     "Adam",
     "AdamW",
     "CosineAnnealingLR",
+    "EvolutionResult",
+    "EvolutionStrategy",
     "ExponentialLR",
     "LRSchedule",
     "Optimizer",
@@ -49,6 +54,7 @@ __all__ = [
     "StepLR",
     "clip_grad_norm",
     "clip_grad_value",
+    "evolve",
     "get_optimizer",
     "get_schedule",
 ]

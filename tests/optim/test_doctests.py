@@ -14,6 +14,7 @@ MODULES = [
     "glassnet.optim.adagrad",
     "glassnet.optim.adam",
     "glassnet.optim.clipping",
+    "glassnet.optim.evolution",
     "glassnet.optim.factory",
     "glassnet.optim.optimizer",
     "glassnet.optim.plateau",
