@@ -26,7 +26,7 @@ from glassnet.errors import GlassnetError as GlassnetError
 from glassnet.errors import GradientError as GradientError
 from glassnet.errors import ShapeError as ShapeError
 from glassnet.inspect.gradcheck import gradcheck as gradcheck
-from glassnet.io.load import load_model as load  # noqa: F401  (gn.load)
+from glassnet.io.load import load_model as load
 from glassnet.io.load import load_model as load_model
 from glassnet.io.save import save_model as save_model
 from glassnet.nn import initializers as initializers
@@ -60,6 +60,8 @@ from glassnet.nn.module import Module as Module
 from glassnet.nn.module import Parameter as Parameter
 from glassnet.nn.normalization import BatchNorm as BatchNorm
 from glassnet.nn.normalization import LayerNorm as LayerNorm
+from glassnet.nn.perceptron import Perceptron as Perceptron
+from glassnet.nn.perceptron import PerceptronResult as PerceptronResult
 from glassnet.nn.pooling import AvgPool2D as AvgPool2D
 from glassnet.nn.pooling import GlobalAveragePooling2D as GlobalAveragePooling2D
 from glassnet.nn.pooling import MaxPool2D as MaxPool2D
@@ -77,6 +79,9 @@ from glassnet.optim import RMSprop as RMSprop
 from glassnet.optim import StepLR as StepLR
 from glassnet.optim import clip_grad_norm as clip_grad_norm
 from glassnet.optim import clip_grad_value as clip_grad_value
+from glassnet.optim.evolution import EvolutionResult as EvolutionResult
+from glassnet.optim.evolution import EvolutionStrategy as EvolutionStrategy
+from glassnet.optim.evolution import evolve as evolve
 from glassnet.train import metrics as metrics
 from glassnet.train.callbacks import CSVLogger as CSVLogger
 from glassnet.train.callbacks import EarlyStopping as EarlyStopping
@@ -84,3 +89,89 @@ from glassnet.train.callbacks import LearningRateScheduler as LearningRateSchedu
 from glassnet.train.callbacks import ModelCheckpoint as ModelCheckpoint
 from glassnet.train.callbacks import ReduceLROnPlateau as ReduceLROnPlateau
 from glassnet.train.history import History as History
+
+__all__ = [
+    "Activation",
+    "Adagrad",
+    "Adam",
+    "AdamW",
+    "ArctanError",
+    "AvgPool2D",
+    "BatchNorm",
+    "BinaryCrossEntropy",
+    "CSVLogger",
+    "CategoricalCrossEntropy",
+    "ConfigError",
+    "Conv1D",
+    "Conv2D",
+    "CosineAnnealingLR",
+    "DataError",
+    "Dense",
+    "Dropout",
+    "ELU",
+    "EarlyStopping",
+    "EvolutionResult",
+    "EvolutionStrategy",
+    "ExponentialLR",
+    "Flatten",
+    "Function",
+    "GELU",
+    "GlassnetError",
+    "GlobalAveragePooling2D",
+    "GradientError",
+    "History",
+    "Huber",
+    "L1",
+    "L1L2",
+    "L2",
+    "LayerNorm",
+    "LeakyReLU",
+    "LearningRateScheduler",
+    "LogSoftmax",
+    "MAE",
+    "MSE",
+    "MaxPool2D",
+    "ModelCheckpoint",
+    "Module",
+    "Parameter",
+    "Perceptron",
+    "PerceptronResult",
+    "RMSprop",
+    "RandomFlip",
+    "RandomShift",
+    "ReLU",
+    "ReduceLROnPlateau",
+    "SGD",
+    "Sequential",
+    "ShapeError",
+    "Sigmoid",
+    "Softmax",
+    "Softplus",
+    "Step",
+    "StepLR",
+    "Tanh",
+    "Tensor",
+    "clip_grad_norm",
+    "clip_grad_value",
+    "data",
+    "datasets",
+    "default_dtype",
+    "enable_grad",
+    "evolve",
+    "feature_maps",
+    "get_default_dtype",
+    "get_device",
+    "gradcheck",
+    "initializers",
+    "load",
+    "load_model",
+    "metrics",
+    "models",
+    "no_grad",
+    "ops",
+    "save_model",
+    "seed",
+    "set_default_dtype",
+    "set_device",
+    "unbroadcast",
+]
