@@ -44,6 +44,11 @@ from glassnet.nn.activations import Step as Step
 from glassnet.nn.activations import Tanh as Tanh
 from glassnet.nn.augment import RandomFlip as RandomFlip
 from glassnet.nn.augment import RandomShift as RandomShift
+from glassnet.nn.autoencoder import Autoencoder as Autoencoder
+from glassnet.nn.autoencoder import Reshape as Reshape
+from glassnet.nn.autoencoder import UpSampling2D as UpSampling2D
+from glassnet.nn.autoencoder import conv_autoencoder as conv_autoencoder
+from glassnet.nn.autoencoder import dense_autoencoder as dense_autoencoder
 from glassnet.nn.conv import Conv1D as Conv1D
 from glassnet.nn.conv import Conv2D as Conv2D
 from glassnet.nn.conv import feature_maps as feature_maps
@@ -88,6 +93,8 @@ from glassnet.train.callbacks import EarlyStopping as EarlyStopping
 from glassnet.train.callbacks import LearningRateScheduler as LearningRateScheduler
 from glassnet.train.callbacks import ModelCheckpoint as ModelCheckpoint
 from glassnet.train.callbacks import ReduceLROnPlateau as ReduceLROnPlateau
+from glassnet.train.clustering import adjusted_rand_index as adjusted_rand_index
+from glassnet.train.clustering import cluster as cluster
 from glassnet.train.history import History as History
 
 __all__ = [
@@ -104,6 +111,7 @@ __all__ = [
     "Adam",
     "AdamW",
     "ArctanError",
+    "Autoencoder",
     "AvgPool2D",
     "BatchNorm",
     "BinaryCrossEntropy",
@@ -142,6 +150,7 @@ __all__ = [
     "RandomShift",
     "ReLU",
     "ReduceLROnPlateau",
+    "Reshape",
     "Sequential",
     "ShapeError",
     "Sigmoid",
@@ -151,11 +160,16 @@ __all__ = [
     "StepLR",
     "Tanh",
     "Tensor",
+    "UpSampling2D",
+    "adjusted_rand_index",
     "clip_grad_norm",
     "clip_grad_value",
+    "cluster",
+    "conv_autoencoder",
     "data",
     "datasets",
     "default_dtype",
+    "dense_autoencoder",
     "enable_grad",
     "evolve",
     "feature_maps",

@@ -16,6 +16,9 @@ from glassnet.nn.activations import Tanh as Tanh
 from glassnet.nn.activations import get_activation as get_activation
 from glassnet.nn.augment import RandomFlip as RandomFlip
 from glassnet.nn.augment import RandomShift as RandomShift
+from glassnet.nn.autoencoder import Autoencoder as Autoencoder
+from glassnet.nn.autoencoder import Reshape as Reshape
+from glassnet.nn.autoencoder import UpSampling2D as UpSampling2D
 from glassnet.nn.conv import Conv1D as Conv1D
 from glassnet.nn.conv import Conv2D as Conv2D
 from glassnet.nn.conv import feature_maps as feature_maps
