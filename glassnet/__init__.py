@@ -95,10 +95,13 @@ from glassnet.train.callbacks import ModelCheckpoint as ModelCheckpoint
 from glassnet.train.callbacks import ReduceLROnPlateau as ReduceLROnPlateau
 from glassnet.train.clustering import adjusted_rand_index as adjusted_rand_index
 from glassnet.train.clustering import cluster as cluster
+from glassnet.train.gan import GAN as GAN
+from glassnet.train.gan_samples import save_grid as save_grid
 from glassnet.train.history import History as History
 
 __all__ = [
     "ELU",
+    "GAN",
     "GELU",
     "L1",
     "L1L2",
@@ -183,6 +186,7 @@ __all__ = [
     "models",
     "no_grad",
     "ops",
+    "save_grid",
     "save_model",
     "seed",
     "set_default_dtype",

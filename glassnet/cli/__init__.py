@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from glassnet.cli import cluster_command, info_commands, train_command, use_commands
+from glassnet.cli import cluster_command, gan_command, info_commands, train_command, use_commands
 from glassnet.errors import GlassnetError
 
 EXIT_USAGE = 2
@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     use_commands.add_parsers(commands)
     info_commands.add_parsers(commands)
     cluster_command.add_parsers(commands)
+    gan_command.add_parsers(commands)
     return parser
 
 
