@@ -75,10 +75,7 @@ class Adagrad(Optimizer):
         xp = get_array_module(data)
         work, *decayed = self._workspace(data, 2 if self.weight_decay != 0.0 else 1)
         if self.weight_decay != 0.0:
-            # g + wd * p into a scratch array: p.grad stays untouched.
-            xp.multiply(data, self.weight_decay, out=decayed[0])
-            decayed[0] += grad
-            grad = decayed[0]
+            grad = self._decayed(data, grad, decayed[0])
         step_lr = self._lr / (1.0 + (state.step - 1) * self.lr_decay)
         total = self._slot(state, "sum", data, fill=self.initial_accumulator_value)
         xp.multiply(grad, grad, out=work)

@@ -85,10 +85,7 @@ class Adam(Optimizer):
         coupled_decay = self.weight_decay != 0.0 and not self.decoupled_weight_decay
         work, *decayed = self._workspace(data, 2 if coupled_decay else 1)
         if coupled_decay:
-            # g + wd * p into a scratch array: p.grad stays untouched.
-            xp.multiply(data, self.weight_decay, out=decayed[0])
-            decayed[0] += grad
-            grad = decayed[0]
+            grad = self._decayed(data, grad, decayed[0])
         elif self.weight_decay != 0.0:
             data *= 1.0 - self._lr * self.weight_decay
         exp_avg = self._slot(state, "exp_avg", data)

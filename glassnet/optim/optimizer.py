@@ -217,6 +217,16 @@ class Optimizer:
             self._workspaces[key] = buffer
         return [buffer[i * size : (i + 1) * size].reshape(like.shape) for i in range(count)]
 
+    def _decayed(self, data: Array, grad: Array, scratch: Array) -> Array:
+        """``grad + weight_decay · data`` written into ``scratch`` (L2 decay as PyTorch adds it).
+
+        The sum goes to a scratch array so that ``p.grad`` stays untouched (gradients
+        may be shared arrays).
+        """
+        get_array_module(data).multiply(data, self.weight_decay, out=scratch)
+        scratch += grad
+        return scratch
+
     # -- saving and restoring ----------------------------------------------------------
 
     def state_dict(self) -> tuple[dict[str, Any], dict[str, Array]]:

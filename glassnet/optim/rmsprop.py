@@ -86,10 +86,7 @@ class RMSprop(Optimizer):
         xp = get_array_module(data)
         work, *decayed = self._workspace(data, 2 if self.weight_decay != 0.0 else 1)
         if self.weight_decay != 0.0:
-            # g + wd * p into a scratch array: p.grad stays untouched.
-            xp.multiply(data, self.weight_decay, out=decayed[0])
-            decayed[0] += grad
-            grad = decayed[0]
+            grad = self._decayed(data, grad, decayed[0])
         square_avg = self._slot(state, "square_avg", data)
         square_avg *= self.alpha
         xp.multiply(grad, grad, out=work)

@@ -74,10 +74,7 @@ class SGD(Optimizer):
         work, *spare = self._workspace(data, 2 if two else 1)
         direction = grad
         if self.weight_decay != 0.0:
-            # g + wd * p into the workspace: p.grad stays untouched.
-            xp.multiply(data, self.weight_decay, out=work)
-            work += grad
-            direction = work
+            direction = self._decayed(data, grad, work)
         if self.momentum != 0.0:
             buffer = self._slot(state, "momentum_buffer", data)
             buffer *= self.momentum
