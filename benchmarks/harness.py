@@ -86,6 +86,14 @@ def rss_kib(field: str) -> int | None:
     return None
 
 
+def load_average() -> str:
+    """The 1-, 5- and 15-minute load averages, as text ("unknown" where not available)."""
+    try:
+        return ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
 def reset_peak_rss() -> bool:
     """Start a new peak-RSS window (Linux ≥ 4.0: write 5 to /proc/self/clear_refs)."""
     try:

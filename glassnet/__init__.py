@@ -8,7 +8,10 @@ Example:
 
 from glassnet import data as data
 from glassnet import datasets as datasets
+from glassnet import parallel as parallel
+from glassnet import inspect as inspect
 from glassnet import ops as ops
+from glassnet import sklearn as sklearn
 from glassnet.autograd.function import Function as Function
 from glassnet.autograd.function import enable_grad as enable_grad
 from glassnet.autograd.function import no_grad as no_grad
@@ -20,6 +23,11 @@ from glassnet.backend import get_device as get_device
 from glassnet.backend import seed as seed
 from glassnet.backend import set_default_dtype as set_default_dtype
 from glassnet.backend import set_device as set_device
+from glassnet.data.sequences import make_windows as make_windows
+from glassnet.data.sequences import pad_sequences as pad_sequences
+from glassnet.data.tree_batch import TreeBatch as TreeBatch
+from glassnet.data.tree_batch import batch_trees as batch_trees
+from glassnet.data.trees import Tree as Tree
 from glassnet.errors import ConfigError as ConfigError
 from glassnet.errors import DataError as DataError
 from glassnet.errors import GlassnetError as GlassnetError
@@ -49,11 +57,13 @@ from glassnet.nn.autoencoder import Reshape as Reshape
 from glassnet.nn.autoencoder import UpSampling2D as UpSampling2D
 from glassnet.nn.autoencoder import conv_autoencoder as conv_autoencoder
 from glassnet.nn.autoencoder import dense_autoencoder as dense_autoencoder
+from glassnet.nn.bidirectional import Bidirectional as Bidirectional
 from glassnet.nn.conv import Conv1D as Conv1D
 from glassnet.nn.conv import Conv2D as Conv2D
 from glassnet.nn.conv import feature_maps as feature_maps
 from glassnet.nn.dense import Dense as Dense
 from glassnet.nn.dropout import Dropout as Dropout
+from glassnet.nn.embedding import Embedding as Embedding
 from glassnet.nn.flatten import Flatten as Flatten
 from glassnet.nn.losses import MAE as MAE
 from glassnet.nn.losses import MSE as MSE
@@ -61,6 +71,7 @@ from glassnet.nn.losses import ArctanError as ArctanError
 from glassnet.nn.losses import BinaryCrossEntropy as BinaryCrossEntropy
 from glassnet.nn.losses import CategoricalCrossEntropy as CategoricalCrossEntropy
 from glassnet.nn.losses import Huber as Huber
+from glassnet.nn.masking import Masking as Masking
 from glassnet.nn.module import Module as Module
 from glassnet.nn.module import Parameter as Parameter
 from glassnet.nn.normalization import BatchNorm as BatchNorm
@@ -70,10 +81,15 @@ from glassnet.nn.perceptron import PerceptronResult as PerceptronResult
 from glassnet.nn.pooling import AvgPool2D as AvgPool2D
 from glassnet.nn.pooling import GlobalAveragePooling2D as GlobalAveragePooling2D
 from glassnet.nn.pooling import MaxPool2D as MaxPool2D
+from glassnet.nn.recurrent import GRU as GRU
+from glassnet.nn.recurrent import LSTM as LSTM
+from glassnet.nn.recurrent import SimpleRNN as SimpleRNN
 from glassnet.nn.regularizers import L1 as L1
 from glassnet.nn.regularizers import L1L2 as L1L2
 from glassnet.nn.regularizers import L2 as L2
 from glassnet.nn.sequential import Sequential as Sequential
+from glassnet.nn.tree_lstm import ChildSumTreeLSTM as ChildSumTreeLSTM
+from glassnet.nn.tree_rnn import TreeRNN as TreeRNN
 from glassnet.optim import SGD as SGD
 from glassnet.optim import Adagrad as Adagrad
 from glassnet.optim import Adam as Adam
@@ -103,9 +119,11 @@ __all__ = [
     "ELU",
     "GAN",
     "GELU",
+    "GRU",
     "L1",
     "L1L2",
     "L2",
+    "LSTM",
     "MAE",
     "MSE",
     "SGD",
@@ -117,9 +135,11 @@ __all__ = [
     "Autoencoder",
     "AvgPool2D",
     "BatchNorm",
+    "Bidirectional",
     "BinaryCrossEntropy",
     "CSVLogger",
     "CategoricalCrossEntropy",
+    "ChildSumTreeLSTM",
     "ConfigError",
     "Conv1D",
     "Conv2D",
@@ -128,6 +148,7 @@ __all__ = [
     "Dense",
     "Dropout",
     "EarlyStopping",
+    "Embedding",
     "EvolutionResult",
     "EvolutionStrategy",
     "ExponentialLR",
@@ -142,6 +163,7 @@ __all__ = [
     "LeakyReLU",
     "LearningRateScheduler",
     "LogSoftmax",
+    "Masking",
     "MaxPool2D",
     "ModelCheckpoint",
     "Module",
@@ -157,14 +179,19 @@ __all__ = [
     "Sequential",
     "ShapeError",
     "Sigmoid",
+    "SimpleRNN",
     "Softmax",
     "Softplus",
     "Step",
     "StepLR",
     "Tanh",
     "Tensor",
+    "Tree",
+    "TreeBatch",
+    "TreeRNN",
     "UpSampling2D",
     "adjusted_rand_index",
+    "batch_trees",
     "clip_grad_norm",
     "clip_grad_value",
     "cluster",
@@ -180,16 +207,21 @@ __all__ = [
     "get_device",
     "gradcheck",
     "initializers",
+    "inspect",
     "load",
     "load_model",
+    "make_windows",
     "metrics",
     "models",
     "no_grad",
     "ops",
+    "pad_sequences",
+    "parallel",
     "save_grid",
     "save_model",
     "seed",
     "set_default_dtype",
     "set_device",
+    "sklearn",
     "unbroadcast",
 ]

@@ -37,6 +37,7 @@ def test_every_example_is_tested():
     assert sorted(p.stem for p in EXAMPLES.glob("*.py")) == [
         "customer_age",
         "evolution_vs_gradient",
+        "expression_trees",
         "seven_segment",
         "two_layer_sigmoid",
         "xor",

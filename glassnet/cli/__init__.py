@@ -10,7 +10,17 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from glassnet.cli import cluster_command, gan_command, info_commands, train_command, use_commands
+from glassnet.cli import (
+    cluster_command,
+    gan_command,
+    info_commands,
+    trace_command,
+    train_command,
+    use_commands,
+)
+from glassnet.cli import export_command
+from glassnet.cli import report_command
+from glassnet.cli import compare_command, tune_command
 from glassnet.errors import GlassnetError
 
 EXIT_USAGE = 2
@@ -27,6 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
     info_commands.add_parsers(commands)
     cluster_command.add_parsers(commands)
     gan_command.add_parsers(commands)
+    compare_command.add_parsers(commands)
+    tune_command.add_parsers(commands)
+    export_command.add_parsers(commands)
+    trace_command.add_parsers(commands)
+    report_command.add_parsers(commands)
     return parser
 
 

@@ -8,6 +8,7 @@ import io
 import json
 import math
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import numpy as np
 
 import glassnet as gn
 from glassnet import data
-from glassnet.cli import train_options
+from glassnet.cli import train_options, tune_command
 from glassnet.cli.report import (
     classification_metrics,
     format_confusion,
@@ -33,7 +34,8 @@ SCALERS = {"standard": StandardScaler, "minmax": MinMaxScaler}
 
 
 def add_parser(commands: Any) -> None:
-    train_options.add_parser(commands, run)
+    # Under mpiexec: a rank that fails stops all ranks, naming itself (glassnet.parallel).
+    train_options.add_parser(commands, gn.parallel.abort_on_error(run))
 
 
 def build_mlp(source: Source, hidden: list[int], activation: str, dropout: float) -> gn.Sequential:
@@ -103,6 +105,8 @@ def check_out_folder(out: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # A tuned configuration replaces the options it sets (glassnet tune, best.json).
+    tuned = tune_command.apply_config(args) if getattr(args, "config", None) else None
     check_choices(args)
     hidden = hidden_sizes(args.layers)
     task = None if args.task == "auto" else args.task
@@ -158,10 +162,11 @@ def run(args: argparse.Namespace) -> int:
         if args.augment:
             model = gn.Sequential([*augmentation(x_train, names(args.augment)), *model.layers])
     model.preprocessing = preprocessing
+    decay = {"weight_decay": args.weight_decay} if getattr(args, "weight_decay", 0) else {}
     if source.task == "classification":
-        model.compile(args.optimizer, "categorical_crossentropy", ["accuracy"], lr=args.lr)
+        model.compile(args.optimizer, "categorical_crossentropy", ["accuracy"], lr=args.lr, **decay)
     else:
-        model.compile(args.optimizer, "mse", ["r2"], lr=args.lr)
+        model.compile(args.optimizer, "mse", ["r2"], lr=args.lr, **decay)
 
     # Too few samples for a test split are too few for a validation split as well.
     validation_split = 0.1 if held_out else 0.0
@@ -177,7 +182,11 @@ def run(args: argparse.Namespace) -> int:
         cosine = gn.CosineAnnealingLR(model.training_config.optimizer, t_max=epochs)
         callbacks.append(gn.LearningRateScheduler(lambda epoch, lr: cosine.lr_at(epoch)))
     started = time.perf_counter()
-    history = model.fit(
+    # Under mpiexec with several ranks: data-parallel, each rank computing on its part.
+    fit = partial(gn.parallel.fit, model) if gn.parallel.under_mpi() else model.fit
+    if gn.parallel.under_mpi() and gn.parallel.world().is_root:
+        print(f"data-parallel training on {gn.parallel.world().describe()}", flush=True)
+    history = fit(
         x_train,
         y_train,
         epochs=epochs,
@@ -191,6 +200,8 @@ def run(args: argparse.Namespace) -> int:
         resume=args.resume,
     )
     seconds = time.perf_counter() - started
+    if not gn.parallel.world().is_root:
+        return 0  # rank 0 alone tests, reports and saves
     results = _test_report(model, source, x_test, y_test, preprocessing)
     if not args.quiet:
         model.summary()
@@ -210,6 +221,8 @@ def run(args: argparse.Namespace) -> int:
             "learned all of them and the metrics below are measured on the training data"
         )
     print(results["text"])
+    if tuned is not None:
+        print(tune_command.retrain_line(tuned, history))
     summary: dict[str, Any] = {
         "task": source.task,
         "test": results["metrics"] if held_out else None,
@@ -225,6 +238,10 @@ def run(args: argparse.Namespace) -> int:
     write_atomic(out / "history.csv", history_csv(history).encode())
     write_atomic(out / "metrics.json", json.dumps(summary, indent=2).encode())
     print(f"\nsaved {out / 'model.safetensors'} (and history.csv, metrics.json)")
+    if args.report:
+        from glassnet.cli.report_command import run_report
+
+        run_report(model, out, x_test, y_test, source, args.data, held_out)
     return 0
 
 

@@ -122,6 +122,24 @@ def add_parser(commands: Any, run: Callable[[argparse.Namespace], int]) -> None:
         help="folder for model.safetensors, history.csv and metrics.json (default: runs/<data name>)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar and no model summary")
+    parser.add_argument(
+        "--report",
+        action="store_true",
+        help="also write OUT/report.html: a self-contained page with the metrics, curves, "
+        "pictures and a worked prediction (as 'glassnet report')",
+    )
+    parser.add_argument(
+        "--weight-decay",
+        type=float,
+        default=0.0,
+        help="L2 weight decay added to the gradient by the optimizer (default: 0)",
+    )
+    parser.add_argument(
+        "--config",
+        default=None,
+        help="a best.json written by 'glassnet tune': its layers, activation, dropout, lr, "
+        "batch size, weight decay, epochs and seed replace those options (retrains the best trial)",
+    )
     parser.set_defaults(run=run)
 
 

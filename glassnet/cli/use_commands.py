@@ -1,4 +1,4 @@
-"""``glassnet evaluate MODEL DATA`` and ``glassnet predict MODEL DATA --out FILE``."""
+"""``glassnet evaluate MODEL DATA`` and ``glassnet predict MODEL DATA --out FILE [--confidence C]``."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ from glassnet.cli.report import (
     regression_metrics,
 )
 from glassnet.cli.sources import Source, load_like
+from glassnet.cli import confidence
 from glassnet.cli.train_command import predict_values
+from glassnet.compare import conformal
 from glassnet.data import scaler_from_state
 from glassnet.errors import ConfigError, DataError, GlassnetError
 from glassnet.io.atomic import write_atomic
@@ -35,6 +37,18 @@ def add_parsers(commands: Any) -> None:
     predict.add_argument("model", help="model file (model.safetensors)")
     predict.add_argument("data", help="data to predict (a bundled name: its fixed test split)")
     predict.add_argument("--out", required=True, help="the CSV file to write")
+    predict.add_argument(
+        "--confidence",
+        type=float,
+        help="also write a conformal prediction interval (regression: lower, upper) or set "
+        "(classification: e.g. 3|8) holding the truth with this probability, e.g. 0.9",
+    )
+    predict.add_argument(
+        "--calibration",
+        metavar="DATA",
+        help="labelled data the model never trained on, to calibrate --confidence (needed "
+        "unless the model was trained on a bundled data set: then its validation split)",
+    )
     predict.set_defaults(run=run_predict)
 
 
@@ -101,23 +115,60 @@ def run_predict(args: argparse.Namespace) -> int:
             raise ConfigError(f"--out '{out}' is {what}; choose another file to write")
     if out.is_dir():
         raise ConfigError(f"--out '{out}' is a folder; give a file name such as predictions.csv")
-    model, _, x = _prepare(args.model, args.data, with_target=False)
+    if args.confidence is not None:
+        conformal.check_confidence(args.confidence)
+    elif args.calibration is not None:
+        raise ConfigError("--calibration is for --confidence; give the confidence level too")
+    model, source, x = _prepare(args.model, args.data, with_target=False)
     preprocessing = model.preprocessing
+    calibration = None
+    if args.confidence is not None:
+        calibration = confidence.calibration_samples(model, args.calibration, args.model)
     frame = pd.DataFrame()
+    coverage = None
     if preprocessing["task"] == "classification":
-        probabilities = model.training_config.reader.probabilities(model.predict(x))
+        reader = model.training_config.reader
+        probabilities = reader.probabilities(model.predict(x))
         classes = preprocessing["classes"]
         frame["prediction"] = np.asarray(classes, dtype=object)[probabilities.argmax(axis=1)]
         for index, name in enumerate(classes):
             frame[f"p({name})"] = probabilities[:, index]
+        if calibration is not None:
+            calibrated = reader.probabilities(model.predict(calibration.x))
+            members = confidence.add_sets(
+                frame, probabilities, calibrated, calibration.y, classes, args.confidence
+            )
+            if source.y is not None:
+                truth = confidence.class_ids(source, preprocessing)
+                coverage = conformal.set_coverage(truth, members, range(len(classes)))
     else:
         values = predict_values(model, x, preprocessing)
         for column in range(values.shape[1]):
             frame["prediction" if values.shape[1] == 1 else f"prediction{column}"] = values[
                 :, column
             ]
+        if calibration is not None:
+            calibrated = predict_values(model, calibration.x, preprocessing)
+            lower, upper = confidence.add_intervals(
+                frame, values, calibrated, calibration.y, args.confidence
+            )
+            if source.y is not None:
+                coverage = conformal.interval_coverage(
+                    source.y.reshape(values.shape), lower, upper
+                )
     text = io.StringIO()
     frame.to_csv(text, index=False)
     write_atomic(out, text.getvalue().encode())
     print(f"wrote {len(frame)} predictions to {out}")
+    if calibration is not None:
+        what = "set" if preprocessing["task"] == "classification" else "interval"
+        print(
+            f"with {'a' if what == 'set' else 'an'} {what} for each at {args.confidence:.0%} confidence (split conformal "
+            f"prediction, calibrated on {calibration.origin})"
+        )
+        if coverage is not None:
+            print(
+                f"coverage on {args.data}: {coverage:.1%} of the true values lie in their "
+                f"{what} (nominal {args.confidence:.0%})"
+            )
     return 0

@@ -96,12 +96,17 @@ class Dense(Module):
     def forward(self, x: Any) -> Tensor:
         x = as_tensor(x)
         self.check_features(x, self.kernel.shape[0])
+        # ReLU is fused into the product (one graph node, in place); other activations
+        # are applied to the weighted sum as their own op.
+        fused = "relu" if self.activation_fn is ops.relu else None
         if x.ndim == 2:
-            z = ops.linear(x, self.kernel, self.bias)
+            z = ops.linear(x, self.kernel, self.bias, fused)
         else:
             # (..., features): the same weights for every position of the leading axes.
-            flat = ops.linear(x.reshape(-1, x.shape[-1]), self.kernel, self.bias)
+            flat = ops.linear(x.reshape(-1, x.shape[-1]), self.kernel, self.bias, fused)
             z = flat.reshape(*x.shape[:-1], self.units)
+        if fused is not None or self.activation_fn is ops.identity:
+            return z
         return self.activation_fn(z)
 
     def get_config(self) -> dict[str, Any]:

@@ -312,6 +312,12 @@ class Module:
 
         save_model(self, path)
 
+    def export_onnx(self, path: Any = None, **options: Any) -> Any:
+        """Write the model as an ONNX graph (scalers included); see glassnet.io.onnx_export."""
+        from glassnet.io.onnx_export import export_onnx
+
+        return export_onnx(self, path, **options)
+
     # -- display ----------------------------------------------------------------------
 
     def summary(

@@ -6,9 +6,14 @@ from typing import TYPE_CHECKING, Any
 
 from glassnet.autograd.function import Function, unbroadcast
 from glassnet.backend import Array, get_array_module
+from glassnet.errors import ConfigError
 
 if TYPE_CHECKING:
     from glassnet.autograd.tensor import Tensor
+
+
+#: The activations :func:`linear` can fuse into its product.
+FUSED_ACTIVATIONS = (None, "relu")
 
 
 class MatMul(Function):
@@ -40,19 +45,43 @@ class MatMul(Function):
 
 
 class Linear(Function):
-    """``x @ w + b`` for 2-d ``x``, fused so the backward needs no broadcast bookkeeping."""
+    """``activation(x @ w + b)`` for 2-d ``x``, fused: one Function, no broadcast bookkeeping.
+
+    ``activation`` is ``None`` (the weighted sum itself) or ``"relu"``. The fused ReLU
+    runs in place on the GEMM's output (no second array) and its backward masks the
+    upstream gradient in one pass, so a Dense layer costs one graph node instead of
+    three. The input gradient ``grad @ w.T`` is skipped when ``x`` needs none (the
+    first layer's input is data): for a 784-wide input that is a third of the
+    layer's backward GEMMs.
+    """
+
+    def __init__(self, activation: str | None = None) -> None:
+        if activation not in FUSED_ACTIVATIONS:
+            raise ConfigError(
+                f"linear can fuse the activations {FUSED_ACTIVATIONS}, got {activation!r}"
+            )
+        self.activation = activation
 
     def forward(self, x: Array, w: Array, b: Array | None = None) -> Array:
         self.x, self.w = x, w
         out = x @ w
         if b is not None:
             out += b
+        if self.activation == "relu":
+            get_array_module(out).maximum(out, 0, out=out)
+            self.out = out
         return out
 
-    def backward(self, grad: Array) -> tuple[Array, ...]:
-        grads = [grad @ self.w.T, self.x.T @ grad]
-        if len(self.inputs) == 3:
-            grads.append(grad.sum(axis=0))
+    def backward(self, grad: Array) -> tuple[Array | None, ...]:
+        if self.activation == "relu":
+            xp = get_array_module(grad)
+            # A fresh array: the upstream gradient may be shared and must not change.
+            grad = xp.where(self.out > 0, grad, grad.dtype.type(0))
+        inputs = self.inputs
+        grad_x = grad @ self.w.T if inputs[0].requires_grad else None
+        grads = [grad_x, self.x.T @ grad if inputs[1].requires_grad else None]
+        if len(inputs) == 3:
+            grads.append(grad.sum(axis=0) if inputs[2].requires_grad else None)
         return tuple(grads)
 
 
@@ -60,8 +89,12 @@ def matmul(a: Any, b: Any) -> Tensor:
     return MatMul()(a, b)
 
 
-def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
-    """``x @ weight + bias`` for a batch ``x`` of shape (samples, inputs)."""
+def linear(x: Any, weight: Any, bias: Any = None, activation: str | None = None) -> Tensor:
+    """``activation(x @ weight + bias)`` for a batch ``x`` of shape (samples, inputs).
+
+    Args:
+        activation: ``None`` for the weighted sum, or ``"relu"`` fused into the same op.
+    """
     if bias is None:
-        return Linear()(x, weight)
-    return Linear()(x, weight, bias)
+        return Linear(activation)(x, weight)
+    return Linear(activation)(x, weight, bias)

@@ -25,6 +25,7 @@ import math
 from typing import Any
 
 from glassnet.backend import Array, get_array_module
+from glassnet.optim import _fused
 from glassnet.optim import _validation as check
 from glassnet.optim.optimizer import Optimizer, ParameterState
 
@@ -80,6 +81,8 @@ class Adam(Optimizer):
         return ("exp_avg", "exp_avg_sq")
 
     def _update(self, data: Array, grad: Array, state: ParameterState) -> None:
+        if self._fused_update(data, grad, state):
+            return
         xp = get_array_module(data)
         beta1, beta2 = self.betas
         coupled_decay = self.weight_decay != 0.0 and not self.decoupled_weight_decay
@@ -111,6 +114,37 @@ class Adam(Optimizer):
         xp.divide(exp_avg, work, out=work)
         work *= self._lr * root_correction2 / correction1
         data -= work
+
+    def _fused_update(self, data: Array, grad: Array, state: ParameterState) -> bool:
+        """The same update as the NumPy code above in one compiled pass; False if it cannot."""
+        slots = state.slots
+        exp_avg = slots.get("exp_avg")
+        if exp_avg is None:
+            exp_avg = self._slot(state, "exp_avg", data)
+            self._slot(state, "exp_avg_sq", data)
+            if self.amsgrad:
+                self._slot(state, "max_exp_avg_sq", data)
+        exp_avg_sq = slots["exp_avg_sq"]
+        max_sq = slots["max_exp_avg_sq"] if self.amsgrad else None
+        arrays = (data, grad, exp_avg, exp_avg_sq) + ((max_sq,) if self.amsgrad else ())
+        if not _fused.fusable(*arrays):
+            return False
+        beta1, beta2 = self.betas
+        decoupled = self.decoupled_weight_decay
+        correction1 = 1.0 - beta1**state.step
+        root_correction2 = math.sqrt(1.0 - beta2**state.step)
+        return _fused.adam_update(
+            data,
+            grad,
+            exp_avg,
+            exp_avg_sq,
+            max_sq,
+            betas=self.betas,
+            coupled_decay=0.0 if decoupled else self.weight_decay,
+            decoupled_factor=1.0 - self._lr * self.weight_decay if decoupled else 1.0,
+            eps_term=self.eps * root_correction2,
+            step_size=self._lr * root_correction2 / correction1,
+        )
 
 
 class AdamW(Adam):

@@ -27,6 +27,7 @@ from glassnet.errors import ConfigError, DataError
 from glassnet.nn.module import Module
 from glassnet.train.api import TrainingConfig, config_of, evaluate, metric_values
 from glassnet.train.callbacks import Callback, CallbackList, EpochPrinter, ProgressBar
+from glassnet.train.callbacks.overfit import OverfitMonitor
 from glassnet.train.callbacks.progress import is_terminal
 from glassnet.train.checkpointing import Checkpointer, EpochProgress, Resumed
 from glassnet.train.history import History
@@ -80,6 +81,10 @@ def _default_callbacks(verbose: int | str) -> list[Callback]:
     if verbose == 2:
         return [EpochPrinter()]
     return []
+
+
+def _watches_overfitting(callbacks: Sequence[Callback]) -> bool:
+    return any(isinstance(callback, OverfitMonitor) for callback in callbacks)
 
 
 def _check_positive_int(name: str, value: Any) -> int:
@@ -150,7 +155,10 @@ def fit(
     y = check_targets(y, len(x))
     x, y, validation = _validation(x, y, validation_data, validation_split)
     generator = backend.get_rng(rng)
-    hooks = CallbackList([*_default_callbacks(verbose), *callbacks])
+    # With validation data, overfitting is noticed and recorded (history.overfitting)
+    # by default; printing or warning is the caller's choice (docs/decisions.md).
+    watch = [] if validation is None or _watches_overfitting(callbacks) else [OverfitMonitor()]
+    hooks = CallbackList([*_default_callbacks(verbose), *callbacks, *watch])
     hooks.set_model(model)
     saver = None
     if checkpoint is not None:
@@ -159,6 +167,9 @@ def fit(
         )
     elif resume:
         raise ConfigError("resume=True needs checkpoint=PATH: the file to resume from")
+    parallel = _data_parallel(list(callbacks))
+    if saver is not None and parallel is not None:
+        saver = parallel.checkpointer(saver)  # every rank reads it, rank 0 alone writes
 
     resumed = None
     if resume and saver is not None and saver.path.exists():
@@ -228,6 +239,11 @@ def _build(model: Module, x: np.ndarray) -> None:
         model.train(was_training)
 
 
+def _data_parallel(callbacks: list[Callback]) -> Any:
+    """The ``glassnet.parallel.DataParallel`` hook among ``callbacks``, if any."""
+    return next((c for c in callbacks if getattr(c, "data_parallel", False)), None)
+
+
 def _take_progress(resumed: Resumed | None) -> EpochProgress | None:
     """The interrupted epoch's progress, once (the next epochs start afresh)."""
     if resumed is None or resumed.progress is None:
@@ -257,6 +273,7 @@ class _EpochTrainer:
         self.hooks, self.history, self.saver = hooks, history, saver
         self.generator, self.end_epoch = generator, end_epoch
         self.regularized = any(p.regularizer is not None for p in model.parameters())
+        self.parallel = _data_parallel(hooks.callbacks)
         self.targets_checked = False
         self.good_weights: dict[str, np.ndarray] = {}
         self.good_optimizer: tuple[dict, dict] | None = None
@@ -283,9 +300,11 @@ class _EpochTrainer:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             for start in starts:
                 index = progress.order[start : start + self.batch_size]
+                # Data-parallel training (glassnet.parallel): this rank's part of the batch.
+                rows = index if self.parallel is None else self.parallel.shard(index)
                 iteration = self.history.iterations + start // self.batch_size
                 optimizer.zero_grad()
-                prediction = self.model(Tensor(self.x[index]))
+                prediction = self.model(Tensor(self.x[rows]))
                 if not self.targets_checked:
                     # The first batch of the run: the outputs' shape is known now, so
                     # every target is checked before any weight changes.
@@ -293,15 +312,18 @@ class _EpochTrainer:
                     self.targets_checked = True
                 if not self.good_weights:
                     self.remember_good_state()
-                loss = self.config.loss(prediction, self.y[index])
+                loss = self.config.loss(prediction, self.y[rows])
                 objective = loss + self.model.regularization_loss() if self.regularized else loss
                 objective.backward()
                 batch_loss = float(loss.item())
+                outputs = np.asarray(prediction.data)
+                if self.parallel is not None:  # one allreduce: gradients, loss, outputs
+                    batch_loss, outputs = self.parallel.reduce(self.model, batch_loss, outputs)
                 self._guard(batch_loss, iteration, epoch)
                 optimizer.step()
                 progress.next_batch += 1
                 progress.loss_sum += batch_loss * len(index)
-                progress.outputs.append(np.asarray(prediction.data))
+                progress.outputs.append(outputs)
                 self.hooks.on_batch_end(iteration, {"loss": batch_loss})
                 if self.saver is not None and self.saver.due_after_iteration(iteration + 1):
                     self.saver.save(self.model, self.generator, self.end_epoch, progress)

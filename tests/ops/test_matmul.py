@@ -7,7 +7,7 @@ import pytest
 
 import glassnet as gn
 from glassnet import ops
-from tests.helpers import random_array
+from tests.helpers import away_from, random_array
 
 
 @pytest.mark.parametrize(
@@ -77,3 +77,39 @@ def test_linear_with_a_constant_input():
         lambda weight, bias: ops.linear(gn.Tensor(x, dtype=np.float64), weight, bias), w, b
     )
     assert [t.name for t in report.tensors] == ["input 0", "input 1"]
+
+
+def test_linear_fused_relu_equals_linear_then_relu():
+    x = away_from((6, 4), seed=11)
+    w, b = random_array((4, 3), seed=12), random_array((3,), seed=13)
+    t = [gn.Tensor(v, dtype=np.float64) for v in (x, w, b)]
+    fused = ops.linear(*t, activation="relu").numpy()
+    np.testing.assert_allclose(fused, np.maximum(x @ w + b, 0))
+    # Gradients through the fused op equal those through linear followed by relu.
+    upstream = random_array((6, 3), seed=14)
+    grads = []
+    for fuse in (True, False):
+        leaves = [gn.Tensor(v, requires_grad=True, dtype=np.float64) for v in (x, w, b)]
+        out = ops.linear(*leaves, activation="relu") if fuse else ops.relu(ops.linear(*leaves))
+        out.backward(upstream)
+        grads.append([leaf.grad for leaf in leaves])
+    for got, expected in zip(*grads, strict=True):
+        np.testing.assert_allclose(got, expected)
+
+
+def test_linear_fused_relu_gradcheck():
+    x = away_from((5, 3), seed=15)
+    w, b = random_array((3, 4), seed=16), random_array((4,), seed=17)
+    gn.gradcheck(lambda *t: ops.linear(*t, activation="relu"), x, w, b)
+
+
+def test_linear_skips_the_gradient_of_a_constant_input():
+    x = gn.Tensor(random_array((4, 3), seed=18))
+    w = gn.Tensor(random_array((3, 2), seed=19), requires_grad=True)
+    out = ops.linear(x, w, activation="relu")
+    assert out._creator.backward(np.ones((4, 2), dtype=np.float32))[0] is None
+
+
+def test_linear_refuses_an_activation_it_cannot_fuse():
+    with pytest.raises(gn.ConfigError, match="fuse"):
+        ops.linear(gn.Tensor(np.ones((2, 2))), gn.Tensor(np.ones((2, 2))), activation="tanh")
