@@ -67,7 +67,10 @@ def read_model_file(path: str | Path) -> tuple[dict[str, np.ndarray], dict[str, 
     raw = path.read_bytes()
     if not raw:
         raise DataError(f"'{path}' is empty (0 bytes); it is not a glassnet model file")
-    if raw[:2] in _PICKLE_MAGIC or raw[:2] == b"PK":
+    # A safetensors file starts with its header's length (8 bytes) and then "{": those
+    # 8 bytes can happen to begin like a pickle or a zip, the "{" after them cannot.
+    looks_like_safetensors = raw[8:9] == b"{"
+    if not looks_like_safetensors and (raw[:2] in _PICKLE_MAGIC or raw[:2] == b"PK"):
         raise DataError(
             f"'{path}' looks like a pickle or a zip archive (e.g. a PyTorch .pt file); glassnet "
             "loads only its own safetensors format and never unpickles files"
