@@ -143,7 +143,8 @@ class Orthogonal(Initializer):
         q *= np.sign(np.diag(r))  # makes the result uniformly distributed over orthogonal matrices
         if rows < cols:
             q = q.T
-        return self.gain * q.reshape(shape)
+        # ascontiguousarray: q.T is a strided view, and parameters must own C-ordered memory.
+        return np.ascontiguousarray(self.gain * q.reshape(shape))
 
     def get_config(self):
         return {"gain": self.gain}

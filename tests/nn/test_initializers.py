@@ -101,6 +101,7 @@ def test_variance_scaling_initializers(name, kind, scale):
 def test_orthogonal_columns_or_rows_are_orthonormal(shape):
     q = init.Orthogonal(gain=2.0)(shape, _rng(3), np.float64)
     assert q.shape == shape
+    assert q.flags.c_contiguous  # wide shapes come from a transpose; parameters need C order
     flat = q.reshape(-1, shape[-1]) / 2.0
     rows, cols = flat.shape
     gram = flat.T @ flat if rows >= cols else flat @ flat.T
