@@ -21,10 +21,6 @@ WORKLOADS: dict[str, tuple[str, str]] = {
         "benchmarks.scaling",
         "data-parallel MPI scaling: ms/step, compute and allreduce for 1 and 2 ranks",
     ),
-    "lstm": (
-        "benchmarks.lstm",
-        "LSTM many-to-one, sequence 50, input 32, hidden 128, batch 32: glassnet vs PyTorch",
-    ),
     "mlp": (
         "benchmarks.mlp:main",
         "MLP 784-256-128-10, batch 128, Adam: glassnet vs PyTorch (+fused Adam), scikit-learn",

@@ -69,9 +69,10 @@ def main(argv: list[str]) -> int:
     if argv and argv[0] in ("-h", "--help", "--list"):
         list_workloads()
         return 0
-    if argv and argv[0] in WORKLOADS and not any(a in WORKLOADS for a in argv[1:]):
-        if len(argv) > 1 or argv[0] not in SUITE:
-            return _entry(argv[0])(argv[1:])
+    single = argv and argv[0] in WORKLOADS and not any(a in WORKLOADS for a in argv[1:])
+    # One name with its own options (or one outside the suite): that workload's own CLI.
+    if single and (len(argv) > 1 or argv[0] not in SUITE) and "--markdown" not in argv:
+        return _entry(argv[0])(argv[1:])
     quick = "--quick" in argv
     markdown = None
     if "--markdown" in argv:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-
 from benchmarks import mlp, runner
 from benchmarks.harness import Step
 from benchmarks.runner import Goal, Workload
@@ -74,9 +73,7 @@ def workload(which: str) -> Workload:
         sizes, samples, batch, steps = mlp.TABULAR_SIZES, 10_000, 32, 200
     else:
         sizes, samples, batch, steps = mlp.MLP_SIZES, 60_000, 128, 20
-    title = (
-        f"define-by-run vs fused Dense, MLP {'-'.join(map(str, sizes))}, batch {batch}, Adam"
-    )
+    title = f"define-by-run vs fused Dense, MLP {'-'.join(map(str, sizes))}, batch {batch}, Adam"
     return Workload(
         "define_by_run",
         title,
@@ -101,6 +98,3 @@ def main(argv: list[str]) -> int:
             print("--sizes must be mlp or tabular", file=sys.stderr)
             return 2
     return runner.run(workload(which), argv, __doc__)
-
-
-

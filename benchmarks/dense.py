@@ -96,6 +96,7 @@ WORKLOAD = Workload(
     flops_per_step=3 * 2.0 * BATCH * FEATURES * UNITS,
     memory=False,
     defaults={"steps": 10, "warmup": 3},
+    value_label="Checksum (first elements of the gradients; glassnet = PyTorch)",
 )
 
 

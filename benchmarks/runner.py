@@ -14,14 +14,16 @@ Peak memory is measured per framework in a fresh child process
 framework, builds the model and data, runs one step, resets the kernel's peak-RSS mark
 (``/proc/self/clear_refs``) and runs ``--memory-steps`` steps: "peak RSS" is ``VmHWM``
 over those steps, i.e. everything resident (interpreter, libraries, data, model,
-optimizer state, the step's temporaries). ``ru_maxrss`` of the child, the lifetime
-peak including imports and setup, is reported too. tracemalloc is not used: it cannot
-see PyTorch's allocator.
+optimizer state, the step's temporaries). The child's lifetime peak (``VmHWM`` before
+the reset, imports and setup included) is reported too; ``ru_maxrss`` is not used on
+Linux, where it carries the parent's peak across fork + exec. tracemalloc is not used:
+it cannot see PyTorch's allocator.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -34,8 +36,11 @@ from typing import Any
 from benchmarks import harness
 from benchmarks.harness import Step
 
+#: The thread count every workload uses unless told otherwise (``--threads``).
+THREADS = 2
 
-class Skipped(Exception):  # noqa: N818 - it is a report, not an error
+
+class Skipped(Exception):
     """A framework that cannot run this workload here (not installed, not implemented)."""
 
 
@@ -76,6 +81,8 @@ class Workload:
     #: whether the memory children run (off where memory is not the question)
     memory: bool = True
     defaults: dict[str, Any] = field(default_factory=dict)
+    #: what a step returns, for the before → after line
+    value_label: str = "Loss on batch 0"
 
 
 def parser(workload: Workload, doc: str | None) -> argparse.ArgumentParser:
@@ -90,13 +97,11 @@ def parser(workload: Workload, doc: str | None) -> argparse.ArgumentParser:
     p.add_argument("--repeats", type=int, default=d["repeats"], help="timed runs per framework")
     p.add_argument("--warmup", type=int, default=d["warmup"], help="untimed steps first")
     p.add_argument("--gap", type=float, default=d["gap"], help="seconds of pause before each run")
-    p.add_argument("--threads", type=int, default=2, help="BLAS / PyTorch threads")
+    p.add_argument("--threads", type=int, default=THREADS, help="BLAS / PyTorch threads")
     p.add_argument("--quick", action="store_true", help="fewer repeats and steps (a smoke run)")
     p.add_argument("--memory-steps", type=int, default=d["memory_steps"])
     p.add_argument("--no-memory", action="store_true", help="skip the memory children")
-    p.add_argument(
-        "--only", default=None, help="comma-separated frameworks to run (default: all)"
-    )
+    p.add_argument("--only", default=None, help="comma-separated frameworks to run (default: all)")
     p.add_argument("--memory-child", default=None, help=argparse.SUPPRESS)
     return p
 
@@ -132,22 +137,26 @@ def memory_child(workload: Workload, framework: str, args: argparse.Namespace) -
     step = workload.factories[framework](args)
     step(0)  # the first step allocates optimizer state and caches
     before = harness.rss_kib("VmRSS")
+    # VmHWM belongs to the process image (reset by exec); ru_maxrss is not: Linux carries
+    # the parent's peak across fork + exec, so it would report the parent's size.
+    setup_peak = harness.rss_kib("VmHWM")
     windowed = harness.reset_peak_rss()
     for i in range(args.memory_steps):
         step(i + 1)
-    result = {"lifetime_peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
     peak = harness.rss_kib("VmHWM") if windowed else None
-    if peak is not None and before is not None:
-        result.update(peak_rss_mib=peak / 1024, growth_mib=(peak - before) / 1024)
-    return result
+    if peak is None or before is None or setup_peak is None:  # no /proc: the lifetime peak
+        return {"lifetime_peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return {
+        "peak_rss_mib": peak / 1024,
+        "growth_mib": (peak - before) / 1024,
+        "lifetime_peak_mib": max(peak, setup_peak) / 1024,
+    }
 
 
 def measure_memory(workload: Workload, frameworks: list[str], argv: list[str]) -> dict[str, Any]:
     """Peak RSS per framework, each in its own child process."""
     forwarded = [a for a in argv if a not in ("--no-memory",)]
-    return {
-        name: harness.memory_in_child(workload.name, name, [*forwarded]) for name in frameworks
-    }
+    return {name: harness.memory_in_child(workload.name, name, [*forwarded]) for name in frameworks}
 
 
 def ratios(times: dict[str, list[float]], peer: str, subject: str = "glassnet") -> list[float]:
@@ -196,9 +205,9 @@ def report(
         )
     for goal in workload.goals:
         if goal.subject in times and goal.peer in times:
+            # subject ÷ peer throughput = peer's time ÷ subject's: for an at_most goal
+            # (subject = the fast path) that is the peer's slowdown itself.
             ratio = statistics.median(ratios(times, goal.peer, goal.subject))
-            if goal.at_most is not None:
-                ratio = 1 / ratio  # a slowdown: peer's throughput ÷ subject's
             lines.append(
                 f"- goal {goal.subject} vs {goal.peer} {goal.text()}: measured {ratio:.2f}× "
                 f"→ **{goal.verdict(ratio)}**"
@@ -207,7 +216,7 @@ def report(
             lines.append(f"- goal {goal.subject} vs {goal.peer} {goal.text()}: not measured")
     if losses:
         shown = ", ".join(f"{n} {a:.4f} → {b:.4f}" for n, (a, b) in losses.items())
-        lines += ["", f"Loss on batch 0 before → after the timed steps: {shown}"]
+        lines += ["", f"{workload.value_label} before → after the timed steps: {shown}"]
     if memory:
         lines += [
             "",
@@ -239,9 +248,7 @@ def run(workload: Workload, argv: list[str], doc: str | None = None) -> int:
         return 1
     first = {name: step(0) for name, step in steps.items()}
     with harness.thread_limits(args.threads):
-        times = harness.interleave(
-            steps, args.repeats, args.steps, 1 << 30, args.warmup, args.gap
-        )
+        times = harness.interleave(steps, args.repeats, args.steps, 1 << 30, args.warmup, args.gap)
     losses = {name: (first[name], step(0)) for name, step in steps.items()}
     memory: dict[str, Any] = {}
     if workload.memory and not args.no_memory:
@@ -252,8 +259,11 @@ def run(workload: Workload, argv: list[str], doc: str | None = None) -> int:
 
 def environment_markdown() -> str:
     """Versions, BLAS (threadpoolctl), threads and load, for the top of BENCHMARKS output."""
+    with contextlib.suppress(ImportError):
+        import torch  # noqa: F401  (its version and thread pools belong in the header)
     env = harness.environment()
     lines = harness.environment_lines(env)
+    lines.append(f"- threads per framework: {THREADS} (NumPy's BLAS via threadpoolctl, torch)")
     for module in ("sklearn", "jax"):
         lines.append(f"- {module}: {_version(module)}")
     lines.append(f"- load average at the start: {harness.load_average()}")

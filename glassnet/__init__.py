@@ -8,9 +8,9 @@ Example:
 
 from glassnet import data as data
 from glassnet import datasets as datasets
-from glassnet import parallel as parallel
 from glassnet import inspect as inspect
 from glassnet import ops as ops
+from glassnet import parallel as parallel
 from glassnet import sklearn as sklearn
 from glassnet.autograd.function import Function as Function
 from glassnet.autograd.function import enable_grad as enable_grad
@@ -23,6 +23,10 @@ from glassnet.backend import get_device as get_device
 from glassnet.backend import seed as seed
 from glassnet.backend import set_default_dtype as set_default_dtype
 from glassnet.backend import set_device as set_device
+from glassnet.compare.comparison import compare as compare
+from glassnet.compare.conformal import prediction_intervals as prediction_intervals
+from glassnet.compare.conformal import prediction_sets as prediction_sets
+from glassnet.compare.tuning import tune as tune
 from glassnet.data.sequences import make_windows as make_windows
 from glassnet.data.sequences import pad_sequences as pad_sequences
 from glassnet.data.tree_batch import TreeBatch as TreeBatch
@@ -108,6 +112,8 @@ from glassnet.train.callbacks import CSVLogger as CSVLogger
 from glassnet.train.callbacks import EarlyStopping as EarlyStopping
 from glassnet.train.callbacks import LearningRateScheduler as LearningRateScheduler
 from glassnet.train.callbacks import ModelCheckpoint as ModelCheckpoint
+from glassnet.train.callbacks import OverfitMonitor as OverfitMonitor
+from glassnet.train.callbacks import OverfittingWarning as OverfittingWarning
 from glassnet.train.callbacks import ReduceLROnPlateau as ReduceLROnPlateau
 from glassnet.train.clustering import adjusted_rand_index as adjusted_rand_index
 from glassnet.train.clustering import cluster as cluster
@@ -167,6 +173,8 @@ __all__ = [
     "MaxPool2D",
     "ModelCheckpoint",
     "Module",
+    "OverfitMonitor",
+    "OverfittingWarning",
     "Parameter",
     "Perceptron",
     "PerceptronResult",
@@ -195,6 +203,7 @@ __all__ = [
     "clip_grad_norm",
     "clip_grad_value",
     "cluster",
+    "compare",
     "conv_autoencoder",
     "data",
     "datasets",
@@ -217,11 +226,14 @@ __all__ = [
     "ops",
     "pad_sequences",
     "parallel",
+    "prediction_intervals",
+    "prediction_sets",
     "save_grid",
     "save_model",
     "seed",
     "set_default_dtype",
     "set_device",
     "sklearn",
+    "tune",
     "unbroadcast",
 ]

@@ -14,7 +14,10 @@ Example:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # for type checkers and linters; at run time, __getattr__ below
+    from glassnet.compare.estimators import NeuralNetClassifier, NeuralNetRegressor
 
 __all__ = ["NeuralNetClassifier", "NeuralNetRegressor"]
 

@@ -42,9 +42,7 @@ class Calibration:
     origin: str
 
 
-def calibration_samples(
-    model: gn.Module, calibration: str | None, model_path: str
-) -> Calibration:
+def calibration_samples(model: gn.Module, calibration: str | None, model_path: str) -> Calibration:
     """The labelled samples to calibrate on, scaled as the model's inputs are."""
     preprocessing = model.preprocessing
     description = preprocessing["source"]

@@ -47,7 +47,7 @@ def add_parsers(commands: Any) -> None:
         help="the sample's target (a value, comma-separated values or a class name): "
         "trace one gradient-descent step towards it",
     )
-    trace.add_argument("--lr", type=float, default=0.1, help="learning rate of the step (0.1)")
+    trace.add_argument("--lr", type=float, help="learning rate of the step (default 0.1)")
     trace.add_argument(
         "--loss",
         help="loss of the step: " + ", ".join(loss_names()) + " (default: the model's own, "
@@ -63,6 +63,8 @@ def add_parsers(commands: Any) -> None:
 def run_trace(args: argparse.Namespace) -> int:
     if args.max_neurons < 0:
         raise ConfigError(f"--max-neurons must be 0 or more, got {args.max_neurons}")
+    if args.target is None and (args.lr is not None or args.loss is not None):
+        raise ConfigError("--lr and --loss set the traced training step; give --target too")
     model = gn.load(_model_file(args.model))
     preprocessing = getattr(model, "preprocessing", {})
     x = parse_input(args.input, model)
@@ -79,7 +81,12 @@ def run_trace(args: argparse.Namespace) -> int:
             config = getattr(model, "training_config", None)
             loss = config.loss if config is not None else "mse"
         result = gn.inspect.trace_step(
-            model, x, target, loss=loss, lr=args.lr, max_neurons=args.max_neurons
+            model,
+            x,
+            target,
+            loss=loss,
+            lr=0.1 if args.lr is None else args.lr,
+            max_neurons=args.max_neurons,
         )
         print(f"(the step was taken in memory only; '{args.model}' was not changed)")
     if args.json:

@@ -16,7 +16,7 @@ import numpy as np
 
 import glassnet as gn
 from glassnet import data
-from glassnet.cli import train_options, tune_command
+from glassnet.cli import sequence_training, train_options, tune_command
 from glassnet.cli.report import (
     classification_metrics,
     format_confusion,
@@ -108,6 +108,8 @@ def run(args: argparse.Namespace) -> int:
     # A tuned configuration replaces the options it sets (glassnet tune, best.json).
     tuned = tune_command.apply_config(args) if getattr(args, "config", None) else None
     check_choices(args)
+    if sequence_training.wants_sequences(args):
+        return sequence_training.run(args)  # a recurrent forecast of a time series
     hidden = hidden_sizes(args.layers)
     task = None if args.task == "auto" else args.task
     out = Path(args.out) if args.out else Path("runs") / Path(args.data).stem
@@ -173,7 +175,9 @@ def run(args: argparse.Namespace) -> int:
     epochs, patience, checkpoint_every = training_length(
         args, math.floor(len(x_train) * (1 - validation_split))
     )
-    callbacks: list[Any] = []
+    # Printed as soon as it is seen (the validation loss rising while the training loss
+    # falls), and again in the summary below.
+    callbacks: list[Any] = [gn.OverfitMonitor(action="print")] if held_out else []
     if patience > 0 and held_out:
         callbacks.append(gn.EarlyStopping("val_loss", patience=patience, restore_best_weights=True))
     if args.schedule == "cosine":
@@ -220,6 +224,9 @@ def run(args: argparse.Namespace) -> int:
             "some out for a test (every class needs samples on both sides), so the network "
             "learned all of them and the metrics below are measured on the training data"
         )
+    overfitting = getattr(history, "overfitting", None)
+    if overfitting is not None:
+        print(f"warning: {overfitting.message()}")
     print(results["text"])
     if tuned is not None:
         print(tune_command.retrain_line(tuned, history))
@@ -229,6 +236,7 @@ def run(args: argparse.Namespace) -> int:
         "epochs": history.epochs,
         "iterations": history.iterations,
         "seconds": seconds,
+        "overfitting_since_epoch": (overfitting.started + 1 if overfitting is not None else None),
     }
     if not held_out:
         summary["training"] = results["metrics"]

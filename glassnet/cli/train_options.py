@@ -39,10 +39,23 @@ def add_parser(commands: Any, run: Callable[[argparse.Namespace], int]) -> None:
     )
     parser.add_argument(
         "--model",
-        choices=["mlp", "cnn"],
+        choices=["mlp", "cnn", "lstm", "gru", "rnn"],
         default="mlp",
         help="mlp: dense layers (default); cnn: a small convolutional network, for images "
-        "(an image folder, or digits as 1×8×8 pictures)",
+        "(an image folder, or digits as 1×8×8 pictures); lstm, gru, rnn: a recurrent "
+        "network forecasting a time series file (with --window)",
+    )
+    parser.add_argument(
+        "--window",
+        type=int,
+        default=None,
+        help="for --model lstm/gru/rnn: how many past time steps (rows) predict the next "
+        "value of --target; other numeric columns are extra inputs",
+    )
+    parser.add_argument(
+        "--units",
+        default="32",
+        help="for --model lstm/gru/rnn: recurrent layer sizes, comma separated (default: 32)",
     )
     parser.add_argument(
         "--grayscale",

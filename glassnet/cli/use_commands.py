@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 import glassnet as gn
+from glassnet.cli import confidence
 from glassnet.cli.report import (
     classification_metrics,
     format_confusion,
@@ -18,7 +19,6 @@ from glassnet.cli.report import (
     regression_metrics,
 )
 from glassnet.cli.sources import Source, load_like
-from glassnet.cli import confidence
 from glassnet.cli.train_command import predict_values
 from glassnet.compare import conformal
 from glassnet.data import scaler_from_state
@@ -153,9 +153,7 @@ def run_predict(args: argparse.Namespace) -> int:
                 frame, values, calibrated, calibration.y, args.confidence
             )
             if source.y is not None:
-                coverage = conformal.interval_coverage(
-                    source.y.reshape(values.shape), lower, upper
-                )
+                coverage = conformal.interval_coverage(source.y.reshape(values.shape), lower, upper)
     text = io.StringIO()
     frame.to_csv(text, index=False)
     write_atomic(out, text.getvalue().encode())

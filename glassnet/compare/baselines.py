@@ -14,25 +14,22 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from sklearn.base import BaseEstimator
-from sklearn.ensemble import IsolationForest, RandomForestClassifier, RandomForestRegressor
-from sklearn.linear_model import LinearRegression, LogisticRegression
-from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
-from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import StandardScaler
-from sklearn.svm import SVC, SVR
-from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from glassnet.errors import ConfigError
+
+# scikit-learn is imported inside the functions: ``import glassnet`` stays quick.
 
 TASKS = ("classification", "regression", "anomaly")
 
 
-def _scaled(estimator: BaseEstimator) -> Pipeline:
+def _scaled(estimator: Any) -> Any:
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
     return make_pipeline(StandardScaler(), estimator)
 
 
-def baselines(task: str, seed: int = 0) -> list[tuple[str, BaseEstimator]]:
+def baselines(task: str, seed: int = 0) -> list[tuple[str, Any]]:
     """Unfitted baselines for ``task``, with scikit-learn's default settings.
 
     Args:
@@ -47,6 +44,12 @@ def baselines(task: str, seed: int = 0) -> list[tuple[str, BaseEstimator]]:
     Raises:
         ConfigError: an unknown task.
     """
+    from sklearn.ensemble import IsolationForest, RandomForestClassifier, RandomForestRegressor
+    from sklearn.linear_model import LinearRegression, LogisticRegression
+    from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
+    from sklearn.svm import SVC, SVR
+    from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+
     if task == "regression":
         return [
             ("linear regression", _scaled(LinearRegression())),
@@ -57,7 +60,7 @@ def baselines(task: str, seed: int = 0) -> list[tuple[str, BaseEstimator]]:
         ]
     if task not in TASKS:
         raise ConfigError(f"task must be one of {TASKS}, got {task!r}")
-    models: list[tuple[str, BaseEstimator]] = [
+    models: list[tuple[str, Any]] = [
         ("logistic regression", _scaled(LogisticRegression(max_iter=5000))),
         ("decision tree", DecisionTreeClassifier(random_state=seed)),
         ("k-nearest neighbours", _scaled(KNeighborsClassifier())),
@@ -69,13 +72,16 @@ def baselines(task: str, seed: int = 0) -> list[tuple[str, BaseEstimator]]:
     return models
 
 
-def positive_scores(estimator: BaseEstimator, x: np.ndarray) -> np.ndarray:
+def positive_scores(estimator: Any, x: np.ndarray) -> np.ndarray:
     """A score that grows with the chance that a sample is the positive class (the anomaly).
 
     Classifiers give their probability or decision value; an isolation forest,
     which never saw a label, gives the negated normality score (shorter paths are
     more anomalous).
     """
+    from sklearn.ensemble import IsolationForest
+    from sklearn.pipeline import Pipeline
+
     model = estimator[-1] if isinstance(estimator, Pipeline) else estimator
     if isinstance(model, IsolationForest):
         return -estimator.score_samples(x)
@@ -92,11 +98,13 @@ def model_bytes(estimator: Any) -> int:
     nodes, the training samples a k-nearest-neighbours model stores. Settings and
     other scalars count nothing. No pickle: this is a measure, not a file.
     """
+    from sklearn.base import BaseEstimator
+
     seen: dict[int, Any] = {}
-    return _walk(estimator, seen, depth=0)
+    return _walk(estimator, seen, 0, BaseEstimator)
 
 
-def _walk(value: Any, seen: dict[int, Any], depth: int) -> int:
+def _walk(value: Any, seen: dict[int, Any], depth: int, estimator_class: type) -> int:
     # ``seen`` keeps every visited object alive: the states read below are temporary,
     # and a freed object's id could be reused by the next one, hiding it.
     if depth > 12 or id(value) in seen:
@@ -104,22 +112,22 @@ def _walk(value: Any, seen: dict[int, Any], depth: int) -> int:
     if isinstance(value, np.ndarray):
         seen[id(value)] = value
         if value.dtype == object:
-            return sum(_walk(item, seen, depth + 1) for item in value.ravel())
+            return sum(_walk(item, seen, depth + 1, estimator_class) for item in value.ravel())
         return int(value.nbytes)
     if isinstance(value, (str, bytes, int, float, bool, type(None), np.generic)):
         return 0
     seen[id(value)] = value
     if isinstance(value, dict):
-        return sum(_walk(item, seen, depth + 1) for item in value.values())
+        return sum(_walk(item, seen, depth + 1, estimator_class) for item in value.values())
     if isinstance(value, (list, tuple)):
-        return sum(_walk(item, seen, depth + 1) for item in value)
+        return sum(_walk(item, seen, depth + 1, estimator_class) for item in value)
     if isinstance(value, memoryview):
         return value.nbytes
-    if isinstance(value, BaseEstimator):
-        return sum(_walk(item, seen, depth + 1) for item in vars(value).values())
+    if isinstance(value, estimator_class):
+        return sum(_walk(item, seen, depth + 1, estimator_class) for item in vars(value).values())
     state = getattr(value, "__getstate__", None)
     # scikit-learn's compiled objects (tree structures, KD-trees) expose their arrays
     # through their pickling state; reading it pickles nothing.
     if state is not None and type(value).__module__.startswith("sklearn"):
-        return _walk(state(), seen, depth + 1)
+        return _walk(state(), seen, depth + 1, estimator_class)
     return 0

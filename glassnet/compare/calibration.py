@@ -42,7 +42,7 @@ def _label_indices(y: Any, classes: np.ndarray) -> np.ndarray:
     unknown = classes[index] != y
     if unknown.any():
         raise DataError(
-            f"label {y[unknown][0]!r} is not one of the classes the model knows: "
+            f"label {y[unknown][0].item()!r} is not one of the classes the model knows: "
             f"{classes.tolist()}"
         )
     return index

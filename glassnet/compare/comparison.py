@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from sklearn.model_selection import KFold, StratifiedKFold
 
 from glassnet.compare.baselines import baselines
 from glassnet.compare.contenders import (
@@ -188,6 +187,8 @@ def prepare(
 
 def make_folds(data: Dataset, folds: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
     """Seeded, shuffled k-fold splits; stratified by class unless it is a regression."""
+    from sklearn.model_selection import KFold, StratifiedKFold
+
     if not isinstance(folds, int) or folds < 2:
         raise ConfigError(f"folds must be an integer of at least 2, got {folds!r}")
     if data.task == "regression":

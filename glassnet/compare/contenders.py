@@ -22,8 +22,6 @@ from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
-from sklearn.base import BaseEstimator, clone
-from sklearn.metrics import accuracy_score, r2_score, roc_auc_score
 
 from glassnet.compare.baselines import model_bytes, positive_scores
 from glassnet.errors import ConfigError
@@ -33,6 +31,8 @@ METRICS = {"classification": "accuracy", "regression": "r2", "anomaly": "roc_auc
 
 def score(metric: str, y: np.ndarray, outputs: np.ndarray) -> float:
     """The metric (higher is better) of ``outputs`` as :meth:`outputs` gives them."""
+    from sklearn.metrics import accuracy_score, r2_score, roc_auc_score
+
     if metric == "accuracy":
         return float(accuracy_score(y, outputs))
     if metric == "r2":
@@ -76,12 +76,14 @@ class NetworkSettings:
 class SklearnContender:
     """A scikit-learn estimator, cloned fresh for every fit."""
 
-    def __init__(self, name: str, estimator: BaseEstimator) -> None:
+    def __init__(self, name: str, estimator: Any) -> None:
         self.name = name
         self.template = estimator
-        self.fitted: BaseEstimator | None = None
+        self.fitted: Any = None
 
     def fit(self, x: np.ndarray, y: np.ndarray) -> SklearnContender:
+        from sklearn.base import clone
+
         self.fitted = clone(self.template)
         if self.name == "isolation forest":
             self.fitted.fit(x)  # unsupervised: the labels are not its to see

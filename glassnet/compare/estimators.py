@@ -226,8 +226,10 @@ class NeuralNetClassifier(ClassifierMixin, _NeuralNetEstimator):
         epochs: passes over the training data.
         weight_decay: L2 weight decay given to the optimizer.
         random_state: seed (or RandomState) for the weights, batches and dropout.
-        module: another architecture: a glassnet module (rebuilt from its config for
-            every fit) or a callable ``module(n_features, n_outputs)``.
+        module: another architecture: a glassnet module made of glassnet layers
+            (rebuilt from its ``get_config()`` for every fit, never trained itself), or a
+            callable ``module(n_features, n_outputs)`` returning a new module (for
+            custom Module subclasses). Its output must have one value per class.
         verbose: 0 silent, 2 a line per epoch.
 
     Attributes:

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sklearn.model_selection import train_test_split
 
 from glassnet.compare.contenders import score
 from glassnet.errors import ConfigError
@@ -111,6 +110,8 @@ class Curve:
 
 
 def _subset(train: np.ndarray, y: np.ndarray, size: int, stratify: bool, seed: int) -> np.ndarray:
+    from sklearn.model_selection import train_test_split
+
     if size >= len(train):
         return train
     try:

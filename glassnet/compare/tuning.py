@@ -215,12 +215,15 @@ def tune(
         }
         log.append(entry)
         if report is not None:
-            value = "pruned" if trial.value is None else f"{metric} {trial.value:.4f}"
+            # A pruned trial keeps its last reported score as its value.
+            value = f"{metric} {trial.value:.4f}" if trial.value is not None else "failed"
+            if trial.state.name == "PRUNED":
+                value = f"pruned after epoch {len(trial.intermediate_values)} ({value})"
             report(f"trial {trial.number + 1}/{trials}: {value} · {trial.user_attrs.get('config')}")
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     study.optimize(objective, n_trials=trials, callbacks=[after], catch=())
-    finished = [t for t in study.trials if t.value is not None]
+    finished = [t for t in study.trials if t.state.name == "COMPLETE"]
     if not finished:
         raise ConfigError("every trial was pruned or failed; run more trials")
     best = study.best_trial

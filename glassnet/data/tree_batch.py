@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -65,7 +66,7 @@ class TreeBatch:
     Attributes:
         trees: the trees, in batch order.
         nodes: the node of each row.
-        paths: ``(tree index, path from the root)`` of each row, for messages.
+        links: where each row sits, as ``(tree index, link)``; read it with :meth:`path`.
         levels: one :class:`TreeLevel` per height, from the leaves (height 0) up.
         roots: the row of each tree's root, in batch order.
         tree_index: the tree each row belongs to.
@@ -77,7 +78,7 @@ class TreeBatch:
 
     trees: tuple[Tree, ...]
     nodes: tuple[Tree, ...]
-    paths: tuple[tuple[int, tuple[int, ...]], ...]
+    links: tuple[tuple[int, Any], ...]
     levels: tuple[TreeLevel, ...]
     roots: np.ndarray
     tree_index: np.ndarray
@@ -99,21 +100,29 @@ class TreeBatch:
 
     def describe(self, row: int) -> str:
         """``tree 2, node at path (0, 1) ('NOT')``: where a row is, for messages."""
-        return _where(self.paths, self.nodes, row)
+        return _where(self.links, self.nodes, row)
+
+    def path(self, row: int) -> tuple[int, tuple[int, ...]]:
+        """``(tree index, child positions from the root)`` of a row, e.g. ``(2, (0, 1))``."""
+        tree, link = self.links[row]
+        return tree, _unroll(link)
 
 
-def _walk(tree: Tree, tree_number: int) -> list[tuple[Tree, tuple[int, ...], int, list[int]]]:
-    """(node, path, height, child indices into the list) in post-order, without recursion.
+def _walk(tree: Tree, tree_number: int) -> list[tuple[Tree, Any, int, list[int]]]:
+    """(node, link, height, child indices into the list) in post-order, without recursion.
+
+    A link is ``(parent's link, position)`` (None for the root): building a tuple path
+    for every node would cost depth² on deep trees.
 
     A node object used twice (a shared subtree) becomes two occurrences; a node that is
     its own ancestor is a cycle and raises DataError.
     """
     if not isinstance(tree, Tree):
         raise DataError(f"batch item {tree_number} must be a Tree, got {type(tree).__name__}")
-    out: list[tuple[Tree, tuple[int, ...], int, list[int]]] = []
+    out: list[tuple[Tree, Any, int, list[int]]] = []
     on_path: set[int] = set()
     # Each frame: node, path, index of the next child to visit, indices of finished children.
-    stack: list[tuple[Tree, tuple[int, ...], list[int]]] = [(tree, (), [])]
+    stack: list[tuple[Tree, Any, list[int]]] = [(tree, None, [])]
     on_path.add(id(tree))
     while stack:
         node, path, done = stack[-1]
@@ -122,11 +131,11 @@ def _walk(tree: Tree, tree_number: int) -> list[tuple[Tree, tuple[int, ...], int
             child = node.children[position]
             if id(child) in on_path:
                 raise DataError(
-                    f"tree {tree_number} has a cycle: the node at path {(*path, position)} "
+                    f"tree {tree_number} has a cycle: the node at path {_unroll((path, position))} "
                     f"({child.label!r}) is one of its own ancestors"
                 )
             on_path.add(id(child))
-            stack.append((child, (*path, position), []))
+            stack.append((child, (path, position), []))
             continue
         stack.pop()
         on_path.discard(id(node))
@@ -154,7 +163,7 @@ def batch_trees(trees: Sequence[Tree], require_inputs: bool = True) -> TreeBatch
     trees = tuple(trees)
     if not trees:
         raise DataError("batch_trees needs at least one tree, got none")
-    entries: list[tuple[Tree, tuple[int, ...], int, list[int], int]] = []
+    entries: list[tuple[Tree, Any, int, list[int], int]] = []
     roots_local: list[int] = []
     for number, tree in enumerate(trees):
         offset = len(entries)
@@ -169,7 +178,7 @@ def batch_trees(trees: Sequence[Tree], require_inputs: bool = True) -> TreeBatch
     row_of[order] = np.arange(len(entries))
 
     nodes = tuple(entries[i][0] for i in order)
-    paths = tuple((entries[i][4], entries[i][1]) for i in order)
+    links = tuple((entries[i][4], entries[i][1]) for i in order)
     width: tuple[int, int] | None = None  # (features, first row that had them)
     features_list = []
     for row, node in enumerate(nodes):
@@ -178,13 +187,13 @@ def batch_trees(trees: Sequence[Tree], require_inputs: bool = True) -> TreeBatch
                 width = (node.features.size, row)
             elif node.features.size != width[0]:
                 raise DataError(
-                    f"{_where(paths, nodes, row)} has {node.features.size} features, but "
-                    f"{_where(paths, nodes, width[1])} has {width[0]}; every node of a batch "
+                    f"{_where(links, nodes, row)} has {node.features.size} features, but "
+                    f"{_where(links, nodes, width[1])} has {width[0]}; every node of a batch "
                     "needs the same number"
                 )
         elif require_inputs and node.is_leaf and node.token is None:
             raise DataError(
-                f"{_where(paths, nodes, row)} is a leaf with no features and no token, so a "
+                f"{_where(links, nodes, row)} is a leaf with no features and no token, so a "
                 "network has no input for it; give it features= or token= (e.g. "
                 "Tree.from_nested(spec, vocab=...))"
             )
@@ -222,18 +231,27 @@ def batch_trees(trees: Sequence[Tree], require_inputs: bool = True) -> TreeBatch
     return TreeBatch(
         trees=trees,
         nodes=nodes,
-        paths=paths,
+        links=links,
         levels=tuple(levels),
         roots=row_of[np.array(roots_local, dtype=np.int64)],
-        tree_index=np.array([p[0] for p in paths], dtype=np.int64),
+        tree_index=np.array([link[0] for link in links], dtype=np.int64),
         features=features,
         has_features=has_features,
         tokens=tokens,
     )
 
 
-def _where(paths, nodes, row: int) -> str:
-    tree, path = paths[row]
+def _unroll(link: Any) -> tuple[int, ...]:
+    positions = []
+    while link is not None:
+        link, position = link
+        positions.append(position)
+    return tuple(reversed(positions))
+
+
+def _where(links, nodes, row: int) -> str:
+    tree, link = links[row]
+    path = _unroll(link)
     label = nodes[row].label
     return f"tree {tree}, node at path {path}" + ("" if label is None else f" ({label!r})")
 

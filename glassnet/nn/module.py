@@ -83,8 +83,11 @@ class Module:
                 f"{type(self).__name__}.__init__ must call super().__init__() before "
                 f"setting attributes (it set '{key}')"
             )
+        # Membership tests before pops: most assignments (plain attributes, and the
+        # shapes set on every call) are in no table, and this runs per layer per step.
         for table in (self._parameters, self._modules, self._buffers):
-            table.pop(key, None)
+            if key in table:
+                del table[key]
         if isinstance(value, Parameter):
             self._parameters[key] = value
         elif isinstance(value, Module):
@@ -139,14 +142,16 @@ class Module:
             if shape is None and isinstance(args[0], (list, tuple)):
                 shape = np.shape(args[0])  # nested lists of numbers: build from them too
             if shape is not None:
-                self.input_shape = tuple(shape)
+                # object.__setattr__: a shape is never a parameter or sub-module, so the
+                # registration bookkeeping of Module.__setattr__ is skipped (per call cost).
+                object.__setattr__(self, "input_shape", tuple(shape))
         if not self.built:
             if self.input_shape is not None:
                 self.build(self.input_shape)
             self.built = True
         out = self.forward(*args, **kwargs)
         if isinstance(out, Tensor):
-            self.output_shape = out.shape
+            object.__setattr__(self, "output_shape", out.data.shape)
         return out
 
     def check_features(self, x: Any, expected: int) -> None:

@@ -45,17 +45,32 @@ class SoftmaxCrossEntropy(Function):
 
     def forward(self, logits: Array, target: Array) -> Array:
         xp = get_array_module(logits)
-        log_p = stable_log_softmax(logits, axis=-1)
-        self.log_p, self.target = log_p, target
+        self.target, self.logits = target, logits
         if target.dtype.kind in "iu":
-            per_sample = -log_p[xp.arange(len(target)), target]
+            # Only the labelled column's log-probability is needed:
+            # -log p_y = log Σ e^(x - max) - (x_y - max). The probabilities, which the
+            # backward needs, are kept instead of log p (no second exp there).
+            shifted = logits - logits.max(axis=-1, keepdims=True)
+            e = xp.exp(shifted)
+            total = e.sum(axis=-1, keepdims=True)
+            rows = xp.arange(len(target))
+            per_sample = xp.log(total[:, 0]) - shifted[rows, target]
+            e /= total
+            self.p = e
         else:
+            log_p = stable_log_softmax(logits, axis=-1)
+            self.p = None
             per_sample = -(target * log_p).sum(axis=-1)
         return _reduce(per_sample, self.reduction)
 
     def backward(self, grad: Array) -> tuple[Array, None]:
         xp = get_array_module(grad)
-        p = xp.exp(self.log_p)
+        # The kept probabilities become the gradient in place (this op is their only
+        # reader); a second backward (retain_graph) recomputes them from the logits.
+        p = self.p
+        self.p = None
+        if p is None:
+            p = xp.exp(stable_log_softmax(self.logits, axis=-1))
         if self.target.dtype.kind in "iu":
             p[xp.arange(len(self.target)), self.target] -= 1
         else:

@@ -73,6 +73,7 @@ def test_the_report_renders_in_headless_chromium(digits_run, tmp_path):
     assert result["images"] == 3
     assert result["broken"] == 0
     assert result["errors"] == []
+    assert result["console"] == []
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
@@ -85,6 +86,7 @@ def test_the_chromium_probe_sees_broken_images_and_errors(tmp_path):
     result = render(page, tmp_path)
     assert result["broken"] == 1
     assert any("undefinedFunction" in error for error in result["errors"])
+    assert any("undefinedFunction" in line for line in result["console"])
 
 
 def render(page: Path, tmp_path: Path) -> dict:
@@ -102,21 +104,40 @@ def render(page: Path, tmp_path: Path) -> dict:
         "--no-first-run",
         f"--user-data-dir={tmp_path / 'chromium-profile'}",
         "--virtual-time-budget=5000",
+        "--enable-logging=stderr",
+        "--v=0",
         "--dump-dom",
         probed.as_uri(),
     ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=90, check=False)
     match = re.search(r'<pre id="probe">([^<]*)</pre>', done.stdout)
     assert match, f"no probe in Chromium's DOM (exit {done.returncode}): {done.stderr[-2000:]}"
-    return json.loads(match.group(1).replace("&quot;", '"').replace("&amp;", "&"))
+    found = json.loads(match.group(1).replace("&quot;", '"').replace("&amp;", "&"))
+    # Chromium also logs each console message on stderr as "CONSOLE(line)".
+    found["console"] = [line for line in done.stderr.splitlines() if "CONSOLE" in line]
+    return found
 
 
 def test_report_command_includes_the_comparison_when_it_exists(digits_run, glassnet, tmp_path):
     comparison = {
         "metric": "accuracy",
         "rows": [
-            {"model": "glassnet MLP", "mean": 0.97, "std": 0.01, "fit_time": 3.2, "predict_time": 0.01, "size": 19210},
-            {"model": "<b>kNN</b>", "mean": 0.98, "std": 0.005, "fit_time": 0.001, "predict_time": 0.05, "size": 86272},
+            {
+                "model": "glassnet MLP",
+                "mean": 0.97,
+                "std": 0.01,
+                "fit_time": 3.2,
+                "predict_time": 0.01,
+                "size": 19210,
+            },
+            {
+                "model": "<b>kNN</b>",
+                "mean": 0.98,
+                "std": 0.005,
+                "fit_time": 0.001,
+                "predict_time": 0.05,
+                "size": 86272,
+            },
         ],
         "verdict": "kNN is as good here; the network is not worth its cost.",
     }
@@ -141,11 +162,13 @@ def test_report_command_defaults_to_the_model_folder(animals_model, glassnet):
     result = glassnet("report", model, data)
     assert result.code == 0, result.text
     page = (model.parent / "report.html").read_text(encoding="utf-8")
-    assert "<td>weight</td>" in page or "weight" in page  # feature names in the importance table
+    assert re.search(r"<td>\d+</td><td>weight</td>", page)  # named in the importance table
     assert "<h2>One prediction, step by step</h2>" in page
 
 
-def test_regression_reports_its_metrics_without_a_confusion_matrix(prices_model, glassnet, tmp_path):
+def test_regression_reports_its_metrics_without_a_confusion_matrix(
+    prices_model, glassnet, tmp_path
+):
     model, data = prices_model
     out = tmp_path / "prices.html"
     assert glassnet("report", model, data, "--out", out).code == 0

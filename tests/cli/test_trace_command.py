@@ -87,6 +87,7 @@ def test_bad_input_names_the_expected_width(glassnet, tmp_path):
     assert_user_error(
         glassnet("trace", tmp_path / "missing.safetensors", "--input", "1"), "missing"
     )
+    assert_user_error(glassnet("trace", path, "--input", "1,2", "--lr", "0.5"), "give --target")
 
 
 def test_a_trained_classifier_scales_inputs_and_accepts_a_class_name(glassnet, animals_model):

@@ -15,7 +15,8 @@ def test_the_best_configuration_retrains_to_the_reported_score(tmp_path, capsys)
     best = json.loads((out / "best.json").read_text())
     assert best["metric"] == "accuracy" and 0 <= best["score"] <= 1
     trials = json.loads((out / "trials.json").read_text())
-    assert len(trials) == 2 and max(t["value"] for t in trials) == best["score"]
+    assert len(trials) == 2 and all(t["state"] == "COMPLETE" for t in trials)
+    assert max(t["value"] for t in trials) == best["score"]
     capsys.readouterr()
     retrained = tmp_path / "retrained"
     code = main(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import doctest
+import importlib
+
 import numpy as np
 import pytest
 
@@ -133,3 +136,30 @@ def test_batch_errors_name_the_node():
     with pytest.raises(gn.DataError, match="cycle"):
         batch_trees([parent])
     assert batch_trees([Tree("x")], require_inputs=False).num_nodes == 1
+
+
+def test_path_of_a_row():
+    batch = batch_trees([Tree("a", token=0), Tree.from_string("(AND T (NOT F))", vocab=VOCAB)])
+    assert [batch.path(row) for row in range(batch.num_nodes)] == [
+        (0, ()),
+        (1, (0,)),
+        (1, (1, 0)),
+        (1, (1,)),
+        (1, ()),
+    ]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "glassnet.data.trees",
+        "glassnet.data.tree_batch",
+        "glassnet.data.expressions",
+        "glassnet.nn.tree_ops",
+        "glassnet.nn.tree_rnn",
+        "glassnet.nn.tree_lstm",
+    ],
+)
+def test_docstring_examples(name):
+    result = doctest.testmod(importlib.import_module(name))
+    assert result.attempted > 0 and result.failed == 0

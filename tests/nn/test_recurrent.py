@@ -110,7 +110,7 @@ def test_bidirectional_masks_states_and_halves():
 
     check_gradients(make, x, fn=wrap)
     layer = make()
-    out, h_fwd, h_bwd = layer(gn.Tensor(x), mask=MASK)
+    out, _h_fwd, h_bwd = layer(gn.Tensor(x), mask=MASK)
     # The backward half of a post-padded sequence starts at its last real step.
     alone = layer.backward_layer(gn.Tensor(x[1:, :2]))[0].numpy()
     np.testing.assert_allclose(out.numpy()[1, :2, H:], alone[0], rtol=1e-5)

@@ -101,3 +101,17 @@ def test_binary_cross_entropy_at_zero_logit_is_log_two():
         gn.Tensor([0.0], dtype=np.float64), gn.Tensor([1.0], dtype=np.float64)
     )
     assert out.item() == pytest.approx(math.log(2.0))
+
+
+def test_softmax_cross_entropy_labels_backward_twice_with_retain_graph():
+    logits = gn.Tensor(np.array([[1.0, 2.0, 0.5], [0.1, -1.0, 3.0]]), requires_grad=True)
+    loss = gn.ops.softmax_cross_entropy(logits, gn.Tensor(np.array([1, 2])))
+    loss.backward(retain_graph=True)
+    first = logits.grad.copy()
+    logits.grad = None
+    loss.backward()
+    np.testing.assert_allclose(logits.grad, first, rtol=1e-6)
+    shifted = logits.data - logits.data.max(axis=1, keepdims=True)
+    p = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
+    p[[0, 1], [1, 2]] -= 1
+    np.testing.assert_allclose(first, p / 2, rtol=1e-5)

@@ -9,7 +9,7 @@ import glassnet as gn
 from glassnet.ops import recurrent
 from glassnet.ops.recurrent_kernels import numba_available, select_kernels
 
-B, T, I, H = 3, 4, 2, 3
+B, T, F_IN, H = 3, 4, 2, 3
 LENGTHS = np.array([4, 2, 1])
 MASK = np.arange(T)[None, :] < LENGTHS[:, None]
 
@@ -17,7 +17,7 @@ MASK = np.arange(T)[None, :] < LENGTHS[:, None]
 def _weights(gates: int, seed: int = 0, extra_bias: bool = False) -> list[np.ndarray]:
     rng = np.random.default_rng(seed)
     out = [
-        rng.uniform(-0.8, 0.8, (I, gates * H)),
+        rng.uniform(-0.8, 0.8, (F_IN, gates * H)),
         rng.uniform(-0.8, 0.8, (H, gates * H)),
         rng.uniform(-0.3, 0.3, gates * H),
     ]
@@ -45,7 +45,7 @@ def _all_outputs(outs: tuple[gn.Tensor, ...]) -> gn.Tensor:
 def test_gradients_through_time(cell, return_sequences, reverse, masked):
     fn, gates, extra, n_states = CELLS[cell]
     rng = np.random.default_rng(1)
-    x = rng.uniform(-1, 1, (B, T, I))
+    x = rng.uniform(-1, 1, (B, T, F_IN))
     states = [rng.uniform(-0.5, 0.5, (B, H)) for _ in range(n_states)]
     names = ["h0", "c0"][:n_states]
     mask = MASK if masked else None
@@ -66,7 +66,7 @@ def test_gradients_through_time(cell, return_sequences, reverse, masked):
 @pytest.mark.parametrize("cell", sorted(CELLS))
 def test_masked_steps_keep_the_state_and_output_zero(cell):
     fn, gates, extra, _ = CELLS[cell]
-    x = np.random.default_rng(2).uniform(-1, 1, (B, T, I)).astype(np.float32)
+    x = np.random.default_rng(2).uniform(-1, 1, (B, T, F_IN)).astype(np.float32)
     weights = [w.astype(np.float32) for w in _weights(gates, extra_bias=extra)]
     outs = fn(x, *weights, mask=MASK, return_sequences=True)
     seq, h = outs[0].numpy(), outs[1].numpy()
@@ -83,7 +83,7 @@ def _sigmoid(a):
 
 def test_lstm_matches_a_step_by_step_reference():
     rng = np.random.default_rng(3)
-    x = rng.standard_normal((B, T, I))
+    x = rng.standard_normal((B, T, F_IN))
     w, u, b = _weights(4, seed=4)
     h0, c0 = rng.standard_normal((B, H)), rng.standard_normal((B, H))
     h, c, outputs = h0, c0, []
@@ -116,11 +116,16 @@ def test_numba_kernels_equal_the_numpy_reference(cell, dtype, monkeypatch):
     fn, gates, extra, _ = CELLS[cell]
     assert select_kernels(np).__name__.endswith("recurrent_numba")
     rng = np.random.default_rng(5)
-    x = rng.uniform(-2, 2, (B, T, I)).astype(dtype)
+    x = rng.uniform(-2, 2, (B, T, F_IN)).astype(dtype)
     weights = [gn.Tensor(w, requires_grad=True, dtype=dtype) for w in _weights(gates, 6, extra)]
 
     def run():
-        outs = fn(gn.Tensor(x, requires_grad=True, dtype=dtype), *weights, mask=MASK, return_sequences=True)
+        outs = fn(
+            gn.Tensor(x, requires_grad=True, dtype=dtype),
+            *weights,
+            mask=MASK,
+            return_sequences=True,
+        )
         (
             _all_outputs(outs)
             * gn.Tensor(np.linspace(-1, 1, _all_outputs(outs).size).reshape(B, -1).astype(dtype))
@@ -146,8 +151,8 @@ def test_wrong_rank_and_mask_shape_are_clear_errors():
     with pytest.raises(
         gn.ShapeError, match=r"mask must have shape \(batch, time\) = \(3, 4\), got \(3, 5\)"
     ):
-        recurrent.lstm(np.zeros((B, T, I)), w, u, b, mask=np.ones((3, 5)))
+        recurrent.lstm(np.zeros((B, T, F_IN)), w, u, b, mask=np.ones((3, 5)))
     with pytest.raises(gn.ShapeError, match="kernel"):
-        recurrent.lstm(np.zeros((B, T, I + 1)), w, u, b)
+        recurrent.lstm(np.zeros((B, T, F_IN + 1)), w, u, b)
     with pytest.raises(gn.ShapeError, match="initial state h0"):
-        recurrent.lstm(np.zeros((B, T, I)), w, u, b, h0=np.zeros((B, H + 1)))
+        recurrent.lstm(np.zeros((B, T, F_IN)), w, u, b, h0=np.zeros((B, H + 1)))

@@ -15,9 +15,7 @@ def _run(optimizer_cls, fused: bool, dtype, steps: int = 5, **options) -> list[n
         gn.Tensor(rng.standard_normal(shape), requires_grad=True, dtype=dtype)
         for shape in ((7, 5), (5,), (3, 4, 2))
     ]
-    grads = [
-        [rng.standard_normal(p.shape).astype(dtype) for p in params] for _ in range(steps)
-    ]
+    grads = [[rng.standard_normal(p.shape).astype(dtype) for p in params] for _ in range(steps)]
     optimizer = optimizer_cls(params, lr=0.01, **options)
     before = _fused.ENABLED
     _fused.ENABLED = fused

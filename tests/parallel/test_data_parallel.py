@@ -75,9 +75,9 @@ def test_batch_norm_statistics_are_reduced_across_ranks(tmp_path):
 @needs_mpi
 def test_a_killed_rank_stops_the_job_and_a_restart_completes(tmp_path):
     started = time.monotonic()
-    killed = run_ranks(2, tmp_path, "--die-at", "7", "--slow", "0.02", timeout=60)
+    killed = run_ranks(2, tmp_path, "--die-at", "7", "--slow", "0.02", timeout=90)
     assert killed.returncode != 0
-    assert time.monotonic() - started < 30
+    assert time.monotonic() - started < 60  # bounded: no hang
     assert "rank 1 of 2" in killed.stderr and "killed by signal SIGKILL" in killed.stderr
     assert (tmp_path / "checkpoint.safetensors").exists()
     assert not (tmp_path / "weights.npz").exists()
@@ -89,7 +89,7 @@ def test_a_killed_rank_stops_the_job_and_a_restart_completes(tmp_path):
 
 @needs_mpi
 def test_an_exception_in_one_rank_stops_every_rank_naming_it(tmp_path):
-    failed = run_ranks(2, tmp_path, "--raise-at", "3", timeout=60)
+    failed = run_ranks(2, tmp_path, "--raise-at", "3", timeout=90)
     assert failed.returncode != 0
     assert "glassnet: rank 1 of 2 failed: RuntimeError: injected failure" in failed.stderr
     resumed = run_ranks(2, tmp_path, "--resume")
@@ -100,9 +100,9 @@ def test_an_exception_in_one_rank_stops_every_rank_naming_it(tmp_path):
 @needs_mpi
 def test_a_hung_rank_is_named_by_the_collective_timeout(tmp_path):
     started = time.monotonic()
-    hung = run_ranks(2, tmp_path, "--hang-at", "3", "--timeout", "2", timeout=60)
+    hung = run_ranks(2, tmp_path, "--hang-at", "3", "--timeout", "2", timeout=90)
     assert hung.returncode != 0
-    assert time.monotonic() - started < 30
+    assert time.monotonic() - started < 60  # bounded: no hang
     assert "glassnet: rank 0 of 2 waited 2 s in the gradient allreduce for rank 1" in hung.stderr
 
 

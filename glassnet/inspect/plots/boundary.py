@@ -104,7 +104,12 @@ def plot_decision_boundary(
         if truth is None:
             axes.scatter(points[:, 0], points[:, 1], color="k", s=12)
         else:
-            axes.legend(handles=_class_handles(np.unique(truth), colors, class_names), fontsize=8, loc="upper right", framealpha=0.8)
+            axes.legend(
+                handles=_class_handles(np.unique(truth), colors, class_names),
+                fontsize=8,
+                loc="upper right",
+                framealpha=0.8,
+            )
             axes.scatter(
                 points[:, 0], points[:, 1], c=truth, cmap=cmap, norm=norm, edgecolors="k", s=22
             )

@@ -1,13 +1,14 @@
 """Training curves: training vs validation loss and metrics, with overfitting marked.
 
-Overfitting starts at the epoch of the lowest validation loss when, after it, the
-validation loss rises while the training loss keeps falling: the network goes on
-learning its training samples by heart and gets worse on samples it has not seen.
+Overfitting starts right after the epoch of the lowest validation loss when, from
+then on, the validation loss rises while the training loss keeps falling: the network
+goes on learning its training samples by heart and gets worse on unseen samples.
 
 Example:
     >>> from glassnet.inspect.plots import overfitting_epoch
-    >>> overfitting_epoch({"loss": [1.0, 0.6, 0.4, 0.3, 0.2], "val_loss": [1.1, 0.7, 0.6, 0.7, 0.8]})
-    3
+    >>> train = [1.0, 0.6, 0.4, 0.3, 0.25, 0.2, 0.15, 0.1]
+    >>> overfitting_epoch({"loss": train, "val_loss": [1.1, 0.7, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1]})
+    4
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from matplotlib.figure import Figure
 
 from glassnet.errors import ConfigError, DataError
 from glassnet.inspect.plots._figure import finish, new_figure
+from glassnet.train.callbacks.overfit import overfitting_onset
 
 TRAIN_COLOR = "#2166ac"
 VALIDATION_COLOR = "#e08214"
@@ -41,24 +43,21 @@ def history_values(history: Any) -> dict[str, list[float]]:
     return {str(k): [float(v) for v in values] for k, values in logs.items()}
 
 
-def overfitting_epoch(
-    history: Any, *, tolerance: float = 0.01, min_epochs_after: int = 2
-) -> int | None:
-    """The epoch (1-based) where overfitting starts, or None if the curves show none.
+def overfitting_epoch(history: Any, *, tolerance: float = 0.01, patience: int = 5) -> int | None:
+    """The epoch (counted from 1) where overfitting starts, or None if the curves show none.
 
-    That is the epoch of the lowest validation loss, provided that afterwards
-
-    * the validation loss rises: the last value, and the mean of the values after the
-      minimum, are both above the minimum by more than ``tolerance`` (relative), so
-      noise around a plateau is not called overfitting;
-    * the training loss falls: its last value is below its value at the minimum;
-    * at least ``min_epochs_after`` epochs follow it.
+    The rule is the one ``fit`` and ``glassnet train`` use to warn about overfitting
+    (:func:`glassnet.train.callbacks.overfit.overfitting_onset`), so the picture marks
+    the epoch the warning names: the first epoch after the lowest validation loss,
+    provided the validation loss then stayed more than ``tolerance`` (relative) above
+    that minimum for the last ``patience`` epochs, and the training loss ended below its
+    value at the minimum (both rising is divergence, not overfitting).
 
     Args:
         history: a History, ``History.to_dict()``, or a mapping with ``loss`` and
             ``val_loss`` lists (a history without ``val_loss`` gives None).
-        tolerance: how much (relative) the validation loss must rise.
-        min_epochs_after: epochs needed after the minimum to see a trend.
+        tolerance: how far (relative) above its minimum the validation loss must stay.
+        patience: for how many epochs at the end.
     """
     logs = history_values(history)
     train, validation = logs.get("loss"), logs.get("val_loss")
@@ -66,17 +65,10 @@ def overfitting_epoch(
         return None
     # A validation series logged from a later epoch lines up with the end of training.
     offset = len(train) - len(validation)
-    val = np.asarray(validation, dtype=np.float64)
-    if offset < 0 or not np.isfinite(val).all():
+    if offset < 0:
         return None
-    best = int(np.argmin(val))
-    after = val[best + 1 :]
-    if len(after) < min_epochs_after:
-        return None
-    floor = val[best] + tolerance * abs(val[best])
-    rising = after[-1] > floor and after.mean() > floor
-    falling = train[-1] < train[best + offset]
-    return best + offset + 1 if rising and falling else None
+    started = overfitting_onset(train[offset:], validation, patience=patience, min_rise=tolerance)
+    return None if started is None else started + offset + 1
 
 
 def _metric_names(logs: Mapping[str, list[float]]) -> list[str]:

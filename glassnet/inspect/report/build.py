@@ -81,7 +81,9 @@ def build_report(
     """
     unknown = set(sections) - set(ALL_SECTIONS)
     if unknown:
-        raise ConfigError(f"unknown report sections {sorted(unknown)}; valid: {', '.join(ALL_SECTIONS)}")
+        raise ConfigError(
+            f"unknown report sections {sorted(unknown)}; valid: {', '.join(ALL_SECTIONS)}"
+        )
     config = getattr(model, "training_config", None)
     if config is None:
         raise ConfigError("the report needs a compiled model (it reads the loss to know the task)")
@@ -96,8 +98,10 @@ def build_report(
         y_true, y_pred = true_labels(targets), reader.labels(outputs)
         values = dict(metrics) if metrics is not None else _default_metrics(task, y_true, y_pred)
     else:
-        values = dict(metrics) if metrics is not None else _default_metrics(
-            task, targets.reshape(outputs.shape), outputs
+        values = (
+            dict(metrics)
+            if metrics is not None
+            else _default_metrics(task, targets.reshape(outputs.shape), outputs)
         )
     names = list(feature_names or [])
     classes = list(class_names or [])
@@ -107,11 +111,14 @@ def build_report(
         if name == "model":
             built.append(parts.summary_section(model))
         elif name == "metrics":
-            built.append(parts.metrics_section(task, values, y_true, y_pred, classes, data_description))
+            built.append(
+                parts.metrics_section(task, values, y_true, y_pred, classes, data_description)
+            )
         elif name == "training" and history is not None:
             built.append(parts.curves_section(history))
-        elif name == "network":
+        elif name == "network":  # with the decision boundary when there are 2 inputs
             built.append(parts.network_section(model, names, classes))
+            built.append(parts.boundary_section(model, inputs, targets, names, classes))
         elif name == "importance":
             built.append(parts.importance_section(model, inputs, targets, names))
         elif name == "trace":

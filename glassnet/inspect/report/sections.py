@@ -51,7 +51,9 @@ def metrics_section(
     body = paragraph(f"Measured on {where}.") + table(["metric", "value"], rows)
     if task != "classification" or y_true is None or y_pred is None:
         return section("metrics", "How well it does", body)
-    names = [str(n) for n in class_names] or [str(k) for k in range(int(max(y_true.max(), y_pred.max())) + 1)]
+    names = [str(n) for n in class_names] or [
+        str(k) for k in range(int(max(y_true.max(), y_pred.max())) + 1)
+    ]
     labels = list(range(len(names)))
     counts = metric_functions.per_class_counts(y_true, y_pred, labels=labels)
     count_rows = [(names[k], c.tp, c.fp, c.fn, c.tn) for k, c in counts.items()]
@@ -103,7 +105,9 @@ def network_section(model: Module, feature_names: Sequence[str], class_names: Se
         first_inputs = dense[0].kernel.shape[0]
         inputs = list(feature_names) if len(feature_names) == first_inputs else None
         outputs = [str(c) for c in class_names] if len(class_names) == dense[-1].units else None
-        figure = plot_network(model, max_neurons=NETWORK_NEURONS, input_names=inputs, output_names=outputs)
+        figure = plot_network(
+            model, max_neurons=NETWORK_NEURONS, input_names=inputs, output_names=outputs
+        )
         parts.append(
             image(
                 figure,
@@ -127,7 +131,39 @@ def network_section(model: Module, feature_names: Sequence[str], class_names: Se
     return section("network", "The network", "".join(parts))
 
 
-def importance_section(model: Module, x: np.ndarray, y: np.ndarray, feature_names: Sequence[str]) -> str:
+def boundary_section(
+    model: Module,
+    x: np.ndarray,
+    y: np.ndarray,
+    feature_names: Sequence[str],
+    class_names: Sequence[Any],
+) -> str:
+    """For a model with exactly two inputs: its answer over the whole plane."""
+    from glassnet.inspect.plots.boundary import plot_decision_boundary
+
+    if x.ndim != 2 or x.shape[1] != 2:
+        return ""
+    figure = plot_decision_boundary(
+        model,
+        x,
+        y,
+        resolution=120,
+        feature_names=list(feature_names) if len(feature_names) == 2 else None,
+        class_names=[str(c) for c in class_names] or None,
+    )
+    caption = (
+        "With only two inputs, the network's answer can be drawn for every possible pair of "
+        "values: each coloured area is where it gives one answer, and the dots are the "
+        "samples, coloured by their true answer. Dots on the wrong colour are mistakes."
+    )
+    return section(
+        "boundary", "Where it draws the line", image(figure, "decision boundary", caption)
+    )
+
+
+def importance_section(
+    model: Module, x: np.ndarray, y: np.ndarray, feature_names: Sequence[str]
+) -> str:
     from glassnet.inspect import permutation_importance
 
     if len(x) > IMPORTANCE_SAMPLES:
@@ -136,7 +172,10 @@ def importance_section(model: Module, x: np.ndarray, y: np.ndarray, feature_name
     names = list(feature_names) if len(feature_names) == int(np.prod(x.shape[1:])) else None
     result = permutation_importance(model, x, y, feature_names=names, n_repeats=3, seed=0)
     ranked = result.ranked()
-    rows = [(rank, name, f"{mean:.4f}", f"{std:.4f}") for rank, (name, mean, std) in enumerate(ranked[:IMPORTANCE_SHOWN], 1)]
+    rows = [
+        (rank, name, f"{mean:.4f}", f"{std:.4f}")
+        for rank, (name, mean, std) in enumerate(ranked[:IMPORTANCE_SHOWN], 1)
+    ]
     body = paragraph(
         f"Which inputs the predictions depend on most. Each input in turn is shuffled among the "
         f"samples (breaking its link with the answer) and the drop in {result.metric} is "
@@ -145,7 +184,9 @@ def importance_section(model: Module, x: np.ndarray, y: np.ndarray, feature_name
     )
     body += table(["rank", "input", f"drop in {result.metric}", "± std"], rows)
     if len(ranked) > IMPORTANCE_SHOWN:
-        body += paragraph(f"… and {len(ranked) - IMPORTANCE_SHOWN} more inputs with smaller effects.")
+        body += paragraph(
+            f"… and {len(ranked) - IMPORTANCE_SHOWN} more inputs with smaller effects."
+        )
     return section("importance", "What the predictions depend on", body)
 
 

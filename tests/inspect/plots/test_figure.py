@@ -8,7 +8,7 @@ from glassnet.inspect.plots._figure import figure_bytes, image_format
 def test_the_format_follows_the_extension():
     assert image_format("a/b.PNG") == "png"
     assert image_format("b.svg") == "svg"
-    with pytest.raises(ConfigError, match=".png or .svg"):
+    with pytest.raises(ConfigError, match=r"\.png or \.svg"):
         image_format("b.jpg")
 
 

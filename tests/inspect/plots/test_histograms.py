@@ -7,7 +7,7 @@ from tests.inspect.plots.conftest import assert_picture
 
 
 def _counted(axes) -> int:
-    return int(round(sum(patch.get_height() for patch in axes.patches)))
+    return round(sum(patch.get_height() for patch in axes.patches))
 
 
 @pytest.mark.parametrize("suffix", [".png", ".svg"])

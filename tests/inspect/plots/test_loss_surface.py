@@ -12,13 +12,21 @@ def test_single_weight_path_is_gradient_descent_of_the_articles_example(tmp_path
     model = gn.Sequential([gn.Dense(1, use_bias=False, input_dim=1)]).compile("sgd", "mse")
     model[0].kernel.data[...] = 3.0
     figure = plot_loss_surface(
-        model, [[2.0]], [[6.0]], ["0.kernel[0,0]"], start=[5.0], steps=3, lr=0.05,
+        model,
+        [[2.0]],
+        [[6.0]],
+        ["0.kernel[0,0]"],
+        start=[5.0],
+        steps=3,
+        lr=0.05,
         path=tmp_path / "surface.svg",
     )
     assert_picture(tmp_path / "surface.svg")
     path = figure.axes[0].lines[-1]
     np.testing.assert_allclose(path.get_xdata(), [5.0, 4.2, 3.72, 3.432], rtol=1e-5)
-    np.testing.assert_allclose(path.get_ydata(), [(2 * w - 6) ** 2 for w in path.get_xdata()], rtol=1e-5)
+    np.testing.assert_allclose(
+        path.get_ydata(), [(2 * w - 6) ** 2 for w in path.get_xdata()], rtol=1e-5
+    )
     assert model[0].kernel.data[0, 0] == 3.0  # put back
 
 
@@ -26,7 +34,12 @@ def test_two_weights_of_a_trained_model_give_contours_and_a_path(quadrants, tmp_
     model, _, x, y = quadrants
     before = model.state_dict()
     figure = plot_loss_surface(
-        model, x, y, ["2.kernel[0,0]", ("2.kernel", (1, 0))], steps=5, resolution=12,
+        model,
+        x,
+        y,
+        ["2.kernel[0,0]", ("2.kernel", (1, 0))],
+        steps=5,
+        resolution=12,
         path=tmp_path / "surface.png",
     )
     assert_picture(tmp_path / "surface.png")
