@@ -63,7 +63,9 @@ def check_options(args: argparse.Namespace) -> tuple[int, list[int]]:
     try:
         units = [int(part) for part in args.units.split(",") if part.strip()]
     except ValueError:
-        raise ConfigError(f"--units must be comma-separated integers like 32,16, got '{args.units}'") from None
+        raise ConfigError(
+            f"--units must be comma-separated integers like 32,16, got '{args.units}'"
+        ) from None
     if not units or any(size <= 0 for size in units):
         raise ConfigError(f"--units sizes must be positive, got '{args.units}'")
     return args.window, units
@@ -172,7 +174,9 @@ def auto_epochs(args: argparse.Namespace, samples: int) -> tuple[int, int]:
         try:
             epochs = int(args.epochs)
         except ValueError:
-            raise ConfigError(f"--epochs must be a whole number or 'auto', got '{args.epochs}'") from None
+            raise ConfigError(
+                f"--epochs must be a whole number or 'auto', got '{args.epochs}'"
+            ) from None
         if epochs < 1:
             raise ConfigError("--epochs must be at least 1")
     patience = max(10, math.ceil(200 / steps)) if args.patience == "auto" else int(args.patience)

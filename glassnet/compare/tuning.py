@@ -54,6 +54,12 @@ class TuneResult:
     def to_dict(self) -> dict[str, Any]:
         return {**self.best_config, "score": self.best_score, "metric": self.metric}
 
+    def save(self, path: str | Path) -> None:
+        """Write ``best.json`` (atomically) for ``glassnet train DATA --config PATH``."""
+        from glassnet.io.atomic import write_atomic
+
+        write_atomic(Path(path), json.dumps(self.to_dict(), indent=2).encode())
+
 
 class _Reporter(Callback):
     """Reports the validation score to the trial after each epoch; prunes poor trials."""
