@@ -12,15 +12,16 @@ from collections.abc import Sequence
 
 from glassnet.cli import (
     cluster_command,
+    compare_command,
+    export_command,
     gan_command,
     info_commands,
+    report_command,
     trace_command,
     train_command,
+    tune_command,
     use_commands,
 )
-from glassnet.cli import export_command
-from glassnet.cli import report_command
-from glassnet.cli import compare_command, tune_command
 from glassnet.errors import GlassnetError
 
 EXIT_USAGE = 2

@@ -184,7 +184,20 @@ class Module:
                 yield (f"{path}.{key}" if path else key), parameter
 
     def parameters(self) -> list[Parameter]:
-        return [p for _, p in self.named_parameters()]
+        # The same order as named_parameters(), without building the dotted names:
+        # optimizers ask for this list twice per training step.
+        if type(self).named_parameters is not Module.named_parameters or (
+            type(self).named_modules is not Module.named_modules
+        ):
+            return [p for _, p in self.named_parameters()]
+        found: list[Parameter] = []
+        stack: list[Module] = [self]
+        while stack:
+            module = stack.pop()
+            found.extend(module._parameters.values())
+            # Reversed onto the stack: children are visited in registration order.
+            stack.extend(reversed(module._modules.values()))
+        return found
 
     def named_buffers(self) -> Iterator[tuple[str, Tensor]]:
         for path, module in self.named_modules():
