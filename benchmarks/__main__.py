@@ -1,7 +1,8 @@
-"""``python -m benchmarks [--quick] [--markdown FILE] [NAME…]``: run workloads, print Markdown.
+"""``python -m benchmarks all | [--quick] [--markdown FILE] NAME…``: run workloads, print Markdown.
 
-Without names it runs the suite of issue 9 (:data:`benchmarks.SUITE`) one workload
-after the other and prints the environment first. With one name, the remaining
+``all`` (or ``--quick`` / ``--markdown`` without names) runs the suite of issue 9
+(:data:`benchmarks.SUITE`) one workload after the other, the environment first; bare
+``python -m benchmarks`` lists the workloads. With one name, the remaining
 options are that workload's own (``python -m benchmarks lenet --threads 2,1``).
 ``--list`` lists every workload.
 """
@@ -24,7 +25,7 @@ def _entry(name: str):
 
 
 def list_workloads() -> None:
-    print("usage: python -m benchmarks [--quick] [--markdown FILE] [NAME…]")
+    print("usage: python -m benchmarks [--quick] [--markdown FILE] all | NAME…")
     print("       python -m benchmarks NAME [options]   (NAME --help for its options)")
     print("workloads (* = in the default suite):")
     for name, (_, about) in WORKLOADS.items():
@@ -66,12 +67,14 @@ def run_suite(names: list[str], quick: bool, markdown: str | None) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if argv and argv[0] in ("-h", "--help", "--list"):
+    if not argv or argv[0] in ("-h", "--help", "--list"):
+        # Bare ``python -m benchmarks`` lists (status 2: nothing was run); the suite is
+        # ``python -m benchmarks all`` (or any names, or --quick alone).
         list_workloads()
-        return 0
-    single = argv and argv[0] in WORKLOADS and not any(a in WORKLOADS for a in argv[1:])
-    # One name with its own options (or one outside the suite): that workload's own CLI.
-    if single and (len(argv) > 1 or argv[0] not in SUITE) and "--markdown" not in argv:
+        return 0 if argv else 2
+    # One name followed by options (or one outside the suite): that workload's own CLI.
+    own_options = len(argv) > 1 and argv[1].startswith("-") and "--markdown" not in argv
+    if argv and argv[0] in WORKLOADS and (argv[0] not in SUITE or own_options):
         return _entry(argv[0])(argv[1:])
     quick = "--quick" in argv
     markdown = None
@@ -82,7 +85,7 @@ def main(argv: list[str]) -> int:
             return 2
         markdown = argv[at + 1]
         argv = argv[:at] + argv[at + 2 :]
-    names = [a for a in argv if a != "--quick"]
+    names = [a for a in argv if a not in ("--quick", "all")]
     unknown = [n for n in names if n not in WORKLOADS]
     if unknown:
         print(f"unknown workload(s) {unknown}; known: {', '.join(WORKLOADS)}", file=sys.stderr)

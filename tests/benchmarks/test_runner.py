@@ -112,6 +112,7 @@ def test_cli_lists_and_refuses_unknown_names(capsys):
     assert cli.main(["--list"]) == 0
     assert "define_by_run" in capsys.readouterr().out
     assert cli.main(["nonsense"]) == 2
+    assert cli.main([]) == 2  # bare: the list, nothing run
 
 
 def test_every_suite_workload_is_registered():
