@@ -113,7 +113,8 @@ class _Recurrence(Function):
             carry[...] = dh_final
         dh_gemm = xp.zeros((batch, units), self.dtype)
         self.da = workspace.empty((steps, batch, self.gates * units), self.dtype, xp)
-        state_grads = self._back_steps(dy, carry, dh_gemm, recurrent)
+        # Uᵀ contiguous once: 50 products with it are a little faster than with a view.
+        state_grads = self._back_steps(dy, carry, dh_gemm, xp.ascontiguousarray(recurrent.T))
         flat = steps * batch
         grads: list[Array | None] = [None] * len(self.inputs)
         da_in = self._input_side_grad().reshape(flat, -1)
@@ -137,9 +138,9 @@ class _Recurrence(Function):
     def _extra_grads(self, grads: list[Array | None]) -> None:
         """Gradients of weights beyond kernel, recurrent_kernel and bias (the GRU's b_hh)."""
 
-    def _dh0(self, dh_gemm: Array, carry: Array, recurrent: Array) -> Array:
+    def _dh0(self, dh_gemm: Array, carry: Array, recurrent_t: Array) -> Array:
         """The gradient of h0: the first step's product plus the direct path."""
-        get_array_module(carry).matmul(self.da[0], recurrent.T, out=dh_gemm)
+        get_array_module(carry).matmul(self.da[0], recurrent_t, out=dh_gemm)
         return dh_gemm + carry
 
     def _empty_dy(self) -> Array:
@@ -161,16 +162,16 @@ class SimpleRNNSequence(_Recurrence):
             xp.matmul(hs[t], recurrent, out=rec)
             step(xw[t], rec, hs[t], mask[t], hs[t + 1], self.relu)
 
-    def _back_steps(self, dy, carry, dh_gemm, recurrent) -> list[Array]:
+    def _back_steps(self, dy, carry, dh_gemm, recurrent_t) -> list[Array]:
         xp, step = get_array_module(carry), self.kernels.rnn_backward_step
         da, hs, mask = self.da, self.hs, self.mask
         empty = self._empty_dy()
         for t in range(len(da) - 1, -1, -1):
             if t < len(da) - 1:
-                xp.matmul(da[t + 1], recurrent.T, out=dh_gemm)
+                xp.matmul(da[t + 1], recurrent_t, out=dh_gemm)
             dy_t = empty if dy is None else dy[t]
             step(da[t], dh_gemm, carry, dy_t, dy is not None, hs[t + 1], mask[t], self.relu)
-        return [self._dh0(dh_gemm, carry, recurrent)]
+        return [self._dh0(dh_gemm, carry, recurrent_t)]
 
 
 class LSTMSequence(_Recurrence):
@@ -195,7 +196,7 @@ class LSTMSequence(_Recurrence):
     def _finals(self) -> list[Array]:
         return [self.hs[-1].copy(), self.cs[-1].copy()]
 
-    def _back_steps(self, dy, carry, dh_gemm, recurrent) -> list[Array]:
+    def _back_steps(self, dy, carry, dh_gemm, recurrent_t) -> list[Array]:
         xp, step = get_array_module(carry), self.kernels.lstm_backward_step
         da, gates, cs, tcs, mask = self.da, self.gate_values, self.cs, self.tcs, self.mask
         dc = xp.zeros_like(carry)
@@ -204,10 +205,10 @@ class LSTMSequence(_Recurrence):
         empty = self._empty_dy()
         for t in range(len(da) - 1, -1, -1):
             if t < len(da) - 1:
-                xp.matmul(da[t + 1], recurrent.T, out=dh_gemm)
+                xp.matmul(da[t + 1], recurrent_t, out=dh_gemm)
             dy_t = empty if dy is None else dy[t]
             step(da[t], dh_gemm, carry, dy_t, dy is not None, dc, gates[t], cs[t], tcs[t], mask[t])
-        return [self._dh0(dh_gemm, carry, recurrent), dc]
+        return [self._dh0(dh_gemm, carry, recurrent_t), dc]
 
 
 class GRUSequence(_Recurrence):
@@ -226,7 +227,7 @@ class GRUSequence(_Recurrence):
             step(xw[t], rec, b_hh, hs[t], mask[t], self.hn[t], hs[t + 1])
         self.gate_values = xw
 
-    def _back_steps(self, dy, carry, dh_gemm, recurrent) -> list[Array]:
+    def _back_steps(self, dy, carry, dh_gemm, recurrent_t) -> list[Array]:
         xp, step = get_array_module(carry), self.kernels.gru_backward_step
         # self.da holds the recurrent-side gradients (h·U + b_hh), self.dx_in the input side.
         da, hs, hn, gates, mask = self.da, self.hs, self.hn, self.gate_values, self.mask
@@ -234,7 +235,7 @@ class GRUSequence(_Recurrence):
         empty = self._empty_dy()
         for t in range(len(da) - 1, -1, -1):
             if t < len(da) - 1:
-                xp.matmul(da[t + 1], recurrent.T, out=dh_gemm)
+                xp.matmul(da[t + 1], recurrent_t, out=dh_gemm)
             dy_t = empty if dy is None else dy[t]
             step(
                 self.dx_in[t],
@@ -248,7 +249,7 @@ class GRUSequence(_Recurrence):
                 hs[t],
                 mask[t],
             )
-        return [self._dh0(dh_gemm, carry, recurrent)]
+        return [self._dh0(dh_gemm, carry, recurrent_t)]
 
     def _input_side_grad(self) -> Array:
         return self.dx_in
