@@ -35,9 +35,12 @@ def run_example(name: str, capsys) -> str:
 
 def test_every_example_is_tested():
     assert sorted(p.stem for p in EXAMPLES.glob("*.py")) == [
+        "char_lm",
         "customer_age",
         "evolution_vs_gradient",
         "expression_trees",
+        "forecast_sunspots",
+        "sequence_classification",
         "seven_segment",
         "two_layer_sigmoid",
         "xor",

@@ -29,8 +29,20 @@ def add_parsers(commands: Any) -> None:
     )
     parser.add_argument("data", help="a bundled data set (glassnet datasets) or a CSV file")
     parser.add_argument("--k", type=int, default=None, help="clusters (default: the classes)")
-    parser.add_argument("--code-size", type=int, default=32, help="autoencoder code size")
-    parser.add_argument("--epochs", type=int, default=30, help="autoencoder training epochs")
+    parser.add_argument("--code-size", type=int, default=8, help="autoencoder code size")
+    parser.add_argument("--epochs", type=int, default=100, help="autoencoder training epochs")
+    parser.add_argument(
+        "--noise",
+        type=float,
+        default=0.3,
+        help="denoising: input noise during training, as a fraction of the data's range (0: off)",
+    )
+    parser.add_argument(
+        "--no-normalize",
+        dest="normalize",
+        action="store_false",
+        help="k-means on the codes as they are, not scaled to unit length (cosine k-means)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed of weights and k-means")
     parser.add_argument("--target", default=None, help="a label column, only for the ARI")
     parser.add_argument("--out", default=None, help="folder for clusters.csv")
@@ -93,7 +105,15 @@ def run_cluster(args: argparse.Namespace) -> int:
             raise ConfigError("--k is needed: the data has no labels to take the number from")
         k = len(np.unique(labels))
     scaled = _min_max(x)
-    result = cluster(scaled, k, code_size=args.code_size, epochs=args.epochs, seed=args.seed)
+    result = cluster(
+        scaled,
+        k,
+        code_size=args.code_size,
+        epochs=args.epochs,
+        noise=args.noise,
+        normalize_codes=args.normalize,
+        seed=args.seed,
+    )
     sizes = np.bincount(result.labels, minlength=k)
     print(f"{len(x)} samples, {x.shape[1]} features → {k} clusters (code size {args.code_size})")
     print("cluster sizes: " + ", ".join(f"{i}: {n}" for i, n in enumerate(sizes)))

@@ -58,6 +58,8 @@ def check_options(args: argparse.Namespace) -> tuple[int, list[int]]:
     for option in ("augment", "categorical"):
         if getattr(args, option, None):
             raise ConfigError(f"--{option} does not apply to --model {args.model} (a time series)")
+    if getattr(args, "resume", False):
+        raise ConfigError(f"--resume is not available for --model {args.model} yet")
     if getattr(args, "report", False):
         raise ConfigError(f"--report is not available for --model {args.model} yet")
     try:

@@ -170,4 +170,10 @@ def load_like(description: dict[str, Any], spec: str, with_target: bool) -> Sour
         return Source(
             table.x, table.y, table.task, table.feature_names, table.class_names, description
         )
+    if kind == "series":
+        raise DataError(
+            "this model forecasts a time series from its previous rows (glassnet train "
+            "--window); glassnet predict and evaluate do not read time series yet: load it "
+            "in Python with gn.load and give it windows made by gn.make_windows"
+        )
     raise DataError(f"the model file describes an unknown data source {kind!r}")

@@ -34,7 +34,13 @@ def test_cluster_csv_with_target_reports_ari_and_writes_csv(tmp_path, capsys):
     data = _blobs_csv(tmp_path / "blobs.csv")
     out = tmp_path / "run"
     assert (
-        _run(data, "--target", "kind", "--code-size", "2", "--epochs", "20", "--out", str(out)) == 0
+        # --no-normalize: a 2-number code scaled to unit length keeps only an angle.
+        _run(
+            data,
+            *("--target", "kind", "--code-size", "2", "--epochs", "20", "--no-normalize"),
+            *("--out", str(out)),
+        )
+        == 0
     )
     text = capsys.readouterr().out
     assert "→ 2 clusters" in text

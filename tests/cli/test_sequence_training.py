@@ -100,6 +100,7 @@ def test_predict_refuses_a_sequence_model_clearly(glassnet, series_csv, tmp_path
         (["--model", "lstm", "--window", "8", "--target", "nope"], "no column 'nope'"),
         (["--model", "gru", "--window", "158"], "too few"),
         (["--model", "gru", "--window", "8", "--units", "0"], "--units"),
+        (["--model", "gru", "--window", "8", "--resume"], "--resume"),
     ],
 )
 def test_user_mistakes_end_with_a_message_and_exit_2(
