@@ -100,14 +100,16 @@ def report_failure(exc: BaseException, show_traceback: bool) -> None:
     """Print ``glassnet: rank R of N failed: …`` on stderr (a user's mistake: no traceback)."""
     rank, size = _where()
     hint = f"; to go on, {RESTART_HINT}" if show_traceback else ""
-    if show_traceback:
-        traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+    # The one line first: the abort that follows can cut a long traceback short.
     print(
         f"glassnet: rank {rank} of {size} failed: {type(exc).__name__}: {exc}. "
         f"Stopping all ranks{hint}.",
         file=sys.stderr,
         flush=True,
     )
+    if show_traceback:
+        traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+        sys.stderr.flush()
 
 
 def _where() -> tuple[int, int]:
