@@ -64,6 +64,52 @@ def interleave(
     return times
 
 
+def torch_adam_step(model: Any, x: np.ndarray, y: np.ndarray) -> Step:
+    """A PyTorch training step on batch ``i`` of ``x``/``y``: Adam (lr 1e-3), cross-entropy."""
+    import torch
+    from torch import nn
+
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = nn.CrossEntropyLoss()
+    xs, ys = torch.from_numpy(x), torch.from_numpy(y)
+
+    def step(i: int) -> float:
+        optimizer.zero_grad(set_to_none=True)
+        loss = loss_fn(model(xs[i]), ys[i])
+        loss.backward()
+        optimizer.step()
+        return float(loss.item())
+
+    return step
+
+
+def measure_speed(
+    args: Any,
+    make_data: Callable[[int, int], tuple[np.ndarray, np.ndarray]],
+    glassnet_step: Callable[[np.ndarray, np.ndarray], tuple[Step, list[np.ndarray]]],
+    torch_step: Callable[[np.ndarray, np.ndarray, list[np.ndarray]], Step] | None,
+) -> dict[str, Any]:
+    """Interleaved timings for each thread count in ``args.threads``, and the losses.
+
+    PyTorch (``torch_step``, None when it is not installed) starts from glassnet's
+    initial weights, so the first and last losses of the two can be compared.
+    """
+    x, y = make_data(args.batches, args.batch)
+    glassnet, initial = glassnet_step(x, y)
+    steps = {"glassnet": glassnet}
+    if torch_step is not None:
+        steps["pytorch"] = torch_step(x, y, initial)
+    result: dict[str, Any] = {"first_loss": {name: step(0) for name, step in steps.items()}}
+    result["times"] = {}
+    for threads in args.threads:
+        with thread_limits(threads):
+            result["times"][threads] = interleave(
+                steps, args.repeats, args.steps, args.batches, args.warmup, args.gap
+            )
+    result["last_loss"] = {name: step(0) for name, step in steps.items()}
+    return result
+
+
 def memory_in_child(workload: str, framework: str, extra: list[str]) -> dict[str, float] | None:
     """Run ``python -m benchmarks WORKLOAD --memory-child FRAMEWORK`` and read its JSON line."""
     command = [sys.executable, "-m", "benchmarks", workload, "--memory-child", framework, *extra]

@@ -92,36 +92,7 @@ def torch_step(x: np.ndarray, y: np.ndarray, initial: list[np.ndarray] | None = 
         with torch.no_grad():
             for name, parameter in model.named_parameters():
                 parameter.copy_(torch.from_numpy(np.ascontiguousarray(values[name])))
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    loss_fn = nn.CrossEntropyLoss()
-    xs, ys = torch.from_numpy(x), torch.from_numpy(y)
-
-    def step(i: int) -> float:
-        optimizer.zero_grad(set_to_none=True)
-        loss = loss_fn(model(xs[i]), ys[i])
-        loss.backward()
-        optimizer.step()
-        return float(loss.item())
-
-    return step
-
-
-def measure_speed(args: argparse.Namespace, use_torch: bool) -> dict[str, Any]:
-    """Interleaved timings for each thread count in ``args.threads``, and the losses."""
-    x, y = make_data(args.batches, args.batch)
-    glassnet, initial = glassnet_step(x, y)
-    steps = {"glassnet": glassnet}
-    if use_torch:
-        steps["pytorch"] = torch_step(x, y, initial)
-    result: dict[str, Any] = {"first_loss": {name: step(0) for name, step in steps.items()}}
-    result["times"] = {}
-    for threads in args.threads:
-        with harness.thread_limits(threads):
-            result["times"][threads] = harness.interleave(
-                steps, args.repeats, args.steps, args.batches, args.warmup, args.gap
-            )
-    result["last_loss"] = {name: step(0) for name, step in steps.items()}
-    return result
+    return harness.torch_adam_step(model, x, y)
 
 
 def report(args: argparse.Namespace, speed: dict[str, Any]) -> str:
@@ -178,5 +149,12 @@ def main(argv: list[str]) -> int:
         except ImportError:
             print("PyTorch is not installed: its side is skipped", file=sys.stderr)
             use_torch = False
-    print(report(args, measure_speed(args, use_torch)))
+    print(
+        report(
+            args,
+            harness.measure_speed(
+                args, make_data, glassnet_step, torch_step if use_torch else None
+            ),
+        )
+    )
     return 0
