@@ -23,8 +23,39 @@ def _small_cnn_like(n_features: int, n_outputs: int) -> gn.Module:
     return gn.Sequential([gn.Dense(12, activation="tanh"), gn.Dense(8), gn.Dense(n_outputs)])
 
 
+def _float32_matmul_depends_on_row_order() -> bool:
+    """Whether this BLAS computes a row of ``x @ w`` differently at another position in ``x``.
+
+    Some OpenBLAS kernels (for example with ``OPENBLAS_CORETYPE=Haswell`` on an AVX-512
+    processor) treat the last rows of a block with a different instruction sequence,
+    so a float32 product moves by an ulp when the samples are permuted. The shapes
+    are those of ``check_methods_sample_order_invariance`` (20 samples, 3 features)
+    through the custom network below.
+    """
+    rng = np.random.default_rng(0)
+    for rows, inner, cols in ((20, 3, 12), (20, 12, 8), (20, 8, 3)):
+        x = rng.standard_normal((rows, inner), dtype=np.float32)
+        w = rng.standard_normal((inner, cols), dtype=np.float32)
+        order = rng.permutation(rows)
+        if not np.array_equal((x @ w)[order], x[order] @ w):
+            return True
+    return False
+
+
+def _expected_failures(estimator) -> dict[str, str]:
+    if not _float32_matmul_depends_on_row_order():
+        return {}
+    return {
+        "check_methods_sample_order_invariance": (
+            "this BLAS's float32 GEMM gives a sample different last bits at another row "
+            "position; the check allows a relative error of 1e-7"
+        )
+    }
+
+
 # scikit-learn's own conformance suite. Few epochs keep it at a few seconds; every
-# check runs, none is expected to fail. The one that reports "skipped" is
+# check runs. None is expected to fail, except sample-order invariance where the BLAS
+# itself is not (see above). The one that reports "skipped" is
 # check_array_api_input: scikit-learn skips it itself unless SCIPY_ARRAY_API=1 is
 # set, and glassnet's estimators take NumPy arrays (and what converts to them) only.
 CONFORMANCE = [
@@ -36,7 +67,7 @@ CONFORMANCE = [
 ]
 
 
-@parametrize_with_checks(CONFORMANCE, expected_failed_checks=lambda estimator: {})
+@parametrize_with_checks(CONFORMANCE, expected_failed_checks=_expected_failures)
 def test_scikit_learn_conformance(estimator, check):
     check(estimator)
 
