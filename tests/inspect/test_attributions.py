@@ -65,8 +65,10 @@ def test_default_target_is_the_predicted_class():
     predicted = model.predict(x).argmax(axis=1)
     chosen = gn.inspect.saliency(model, x)
     for row in range(len(x)):
+        # float32: a row computed alone and inside a batch may differ by a few ulps
+        # (some BLAS kernels treat a block's last rows differently).
         np.testing.assert_allclose(
-            chosen[row], gn.inspect.saliency(model, x[row], target=int(predicted[row])), rtol=1e-6
+            chosen[row], gn.inspect.saliency(model, x[row], target=int(predicted[row])), rtol=1e-5
         )
 
 
