@@ -53,6 +53,8 @@ class ParameterSource:
     def __init__(self, params: Any) -> None:
         self._owner: Any = None
         self._fixed: list[Tensor] = []
+        # The owner's last answer, checked, with the identities it was checked for.
+        self._checked_ids: tuple[int, ...] = ()
         if isinstance(params, Tensor):
             # A Tensor is iterable (over its rows), which would silently give the
             # optimizer fresh row tensors instead of the parameter itself.
@@ -71,7 +73,17 @@ class ParameterSource:
         """The parameters as they are now, each once, in a stable order."""
         if self._owner is None:
             return list(self._fixed)
-        return _checked(self._owner.parameters(), f"{type(self._owner).__name__}.parameters()")
+        given = self._owner.parameters()
+        # Asked twice per training step: the same tensors as last time need no new
+        # checks. ``_fixed`` holds them, so their ids cannot be reused meanwhile.
+        if isinstance(given, list):
+            ids = tuple(map(id, given))
+            if ids == self._checked_ids:
+                return list(self._fixed)
+        checked = _checked(given, f"{type(self._owner).__name__}.parameters()")
+        if isinstance(given, list) and len(checked) == len(given):
+            self._fixed, self._checked_ids = checked, ids
+        return checked
 
 
 def collect_parameters(params: Any) -> list[Tensor]:

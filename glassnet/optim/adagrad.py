@@ -38,6 +38,8 @@ class Adagrad(Optimizer):
         clipnorm, clipvalue, global_clipnorm: see :class:`Optimizer`.
     """
 
+    updates_elementwise = True
+
     def __init__(
         self,
         params: Any,

@@ -44,6 +44,8 @@ class Adam(Optimizer):
         clipnorm, clipvalue, global_clipnorm: see :class:`Optimizer`.
     """
 
+    updates_elementwise = True
+
     #: AdamW shrinks the weights directly instead of adding decay to the gradient.
     decoupled_weight_decay = False
 

@@ -38,6 +38,7 @@ from glassnet.backend import Array, get_array_module
 from glassnet.errors import ConfigError, ShapeError
 from glassnet.optim import _validation as check
 from glassnet.optim import clipping
+from glassnet.optim._flat import FlatGroup
 from glassnet.optim._params import ParameterSource
 
 
@@ -80,6 +81,11 @@ class Optimizer:
     work unchanged.
     """
 
+    #: Whether ``_update`` treats every number alike (no per-tensor norms or shapes).
+    #: Such an optimizer updates all parameters as one flat array, in one call per
+    #: step (see :mod:`glassnet.optim._flat`).
+    updates_elementwise = False
+
     def __init__(
         self,
         params: Any,
@@ -106,6 +112,7 @@ class Optimizer:
         #: a parameter that a rebuilt model dropped takes its moments with it.
         self.state: weakref.WeakKeyDictionary[Tensor, ParameterState] = weakref.WeakKeyDictionary()
         self._workspaces: dict[tuple[str, str], Array] = {}
+        self._flat: FlatGroup | None = None
 
     # -- learning rate -------------------------------------------------------------
 
@@ -155,6 +162,8 @@ class Optimizer:
         with_grad = [p for p in self._source.current() if p.grad is not None]
         grads = self._prepared_gradients(with_grad)
         self.iterations += 1
+        if self.updates_elementwise and self._flat_step(with_grad, grads):
+            return
         for param, grad in zip(with_grad, grads, strict=True):
             state = self.state.get(param)
             if state is None:
@@ -162,6 +171,20 @@ class Optimizer:
                 self.state[param] = state
             state.step += 1
             self._update(param.data, grad, state)
+
+    def _flat_step(self, params: list[Tensor], grads: list[Array]) -> bool:
+        """One update of all ``params`` as a single flat array; False if they cannot share one."""
+        group = self._flat
+        if group is None or not group.matches(params, self.state):
+            group = FlatGroup.build(params, self.state, ParameterState)
+            self._flat = group
+            if group is None:
+                return False
+        group.load_gradients(grads)
+        group.count_step()
+        self._update(group.data, group.grad, group.state)
+        group.share_new_slots()
+        return True
 
     def _prepared_gradients(self, params: list[Tensor]) -> list[Array]:
         """The gradients of ``params``, shape-checked and clipped (clipped ones are copies)."""

@@ -43,6 +43,8 @@ class RMSprop(Optimizer):
         clipnorm, clipvalue, global_clipnorm: see :class:`Optimizer`.
     """
 
+    updates_elementwise = True
+
     def __init__(
         self,
         params: Any,

@@ -39,6 +39,8 @@ class SGD(Optimizer):
         clipnorm, clipvalue, global_clipnorm: see :class:`Optimizer`.
     """
 
+    updates_elementwise = True
+
     def __init__(
         self,
         params: Any,
