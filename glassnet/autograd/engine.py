@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from glassnet.autograd import grad_mode
 from glassnet.backend import Array
@@ -15,32 +15,38 @@ if TYPE_CHECKING:
 
 def _topological_order(root: Tensor) -> list[Tensor]:
     """Tensors that ``root`` depends on through recorded functions, inputs before outputs."""
+    # Iterative depth-first search; a tensor goes into ``order`` after all its parents.
+    # This runs once per backward over every node, so it avoids per-node allocations
+    # beyond one list entry: ``pending`` holds (tensor, parents not yet visited).
     order: list[Tensor] = []
-    visited: set[int] = set()
-    stack: list[tuple[Tensor, bool]] = [(root, False)]
-    while stack:
-        tensor, children_done = stack.pop()
-        if children_done:
+    visited = {id(root)}
+    pending: list[tuple[Tensor, Any]] = [(root, _parents(root))]
+    while pending:
+        tensor, parents = pending[-1]
+        for parent in parents:
+            if id(parent) not in visited:
+                visited.add(id(parent))
+                pending.append((parent, _parents(parent)))
+                break
+        else:
+            pending.pop()
             order.append(tensor)
-            continue
-        if id(tensor) in visited:
-            continue
-        visited.add(id(tensor))
-        stack.append((tensor, True))
-        creator = tensor._creator
-        if creator is not None:
-            for parent in creator.inputs:
-                if parent.requires_grad and id(parent) not in visited:
-                    stack.append((parent, False))
     return order
 
 
-def _check_shape(fn: Function, index: int, grad: Array, tensor: Tensor) -> None:
-    if grad.shape != tensor.data.shape:
-        raise GradientError(
-            f"{fn.name}.backward returned a gradient of shape {grad.shape} for input {index}, "
-            f"whose data has shape {tensor.data.shape}"
-        )
+def _parents(tensor: Tensor) -> Any:
+    """An iterator over the inputs of ``tensor``'s creator that need a gradient."""
+    creator = tensor._creator
+    if creator is None:
+        return iter(())
+    return iter([p for p in creator.inputs if p.requires_grad])
+
+
+def _raise_shape_error(fn: Function, index: int, grad: Array, tensor: Tensor) -> None:
+    raise GradientError(
+        f"{fn.name}.backward returned a gradient of shape {grad.shape} for input {index}, "
+        f"whose data has shape {tensor.data.shape}"
+    )
 
 
 def backward(root: Tensor, grad: Array, retain_graph: bool = False) -> None:
@@ -63,13 +69,19 @@ def backward(root: Tensor, grad: Array, retain_graph: bool = False) -> None:
                 continue
             if tensor._retain_grad:
                 _accumulate_leaf(tensor, g, stored)
+            inputs = creator.inputs
             input_grads = creator.backward(g)
-            for index, (parent, parent_grad) in enumerate(
-                zip(creator.inputs, input_grads, strict=True)
-            ):
+            if len(input_grads) != len(inputs):
+                raise GradientError(
+                    f"{creator.name}.backward returned {len(input_grads)} gradients for "
+                    f"{len(inputs)} inputs"
+                )
+            for index, parent in enumerate(inputs):
+                parent_grad = input_grads[index]
                 if parent_grad is None or not parent.requires_grad:
                     continue
-                _check_shape(creator, index, parent_grad, parent)
+                if parent_grad.shape != parent.data.shape:
+                    _raise_shape_error(creator, index, parent_grad, parent)
                 key = id(parent)
                 if key in grads:
                     grads[key] = grads[key] + parent_grad

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from glassnet.autograd.function import Function
 from glassnet.backend import Array, get_array_module
+from glassnet.errors import DataError
+from glassnet.ops import dense_numba
 from glassnet.ops.activation import stable_log_softmax, stable_sigmoid
 
 if TYPE_CHECKING:
@@ -20,7 +22,9 @@ REDUCTIONS = ("mean", "sum", "none")
 
 def _reduce(values: Array, reduction: str) -> Array:
     if reduction == "mean":
-        return values.mean()
+        # What ndarray.mean computes (the sum, divided in its dtype), without its
+        # Python-level wrapper: this runs once per training step.
+        return values.sum() / values.dtype.type(values.size)
     if reduction == "sum":
         return values.sum()
     return values
@@ -46,7 +50,14 @@ class SoftmaxCrossEntropy(Function):
     def forward(self, logits: Array, target: Array) -> Array:
         xp = get_array_module(logits)
         self.target, self.logits = target, logits
-        if target.dtype.kind in "iu":
+        if target.dtype.kind in "iu" and logits.ndim == 2 and dense_numba.applies(logits):
+            self.p, per_sample, bad_row = dense_numba.softmax_cross_entropy_rows(logits, target)
+            if bad_row >= 0:
+                raise DataError(
+                    f"class label {int(target[bad_row])} in row {bad_row} is out of range "
+                    f"for {logits.shape[1]} classes (labels must lie in 0..{logits.shape[1] - 1})"
+                )
+        elif target.dtype.kind in "iu":
             # Only the labelled column's log-probability is needed:
             # -log p_y = log Σ e^(x - max) - (x_y - max). The probabilities, which the
             # backward needs, are kept instead of log p (no second exp there).

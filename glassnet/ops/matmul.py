@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from glassnet.autograd.function import Function, unbroadcast
 from glassnet.backend import Array, get_array_module
 from glassnet.errors import ConfigError
+from glassnet.ops import dense_numba
 
 if TYPE_CHECKING:
     from glassnet.autograd.tensor import Tensor
@@ -73,15 +74,23 @@ class Linear(Function):
         return out
 
     def backward(self, grad: Array) -> tuple[Array | None, ...]:
-        if self.activation == "relu":
-            xp = get_array_module(grad)
-            # A fresh array: the upstream gradient may be shared and must not change.
-            grad = xp.where(self.out > 0, grad, grad.dtype.type(0))
         inputs = self.inputs
+        wants_bias = len(inputs) == 3 and inputs[2].requires_grad
+        bias_grad = None
+        if self.activation == "relu":
+            if wants_bias and dense_numba.applies(grad, self.out):
+                # The mask and the bias's sum over the batch in one compiled pass.
+                grad, bias_grad = dense_numba.relu_backward_with_bias(grad, self.out)
+            else:
+                xp = get_array_module(grad)
+                # A fresh array: the upstream gradient may be shared and must not change.
+                grad = xp.where(self.out > 0, grad, grad.dtype.type(0))
         grad_x = grad @ self.w.T if inputs[0].requires_grad else None
         grads = [grad_x, self.x.T @ grad if inputs[1].requires_grad else None]
         if len(inputs) == 3:
-            grads.append(grad.sum(axis=0) if inputs[2].requires_grad else None)
+            if wants_bias and bias_grad is None:
+                bias_grad = grad.sum(axis=0)
+            grads.append(bias_grad)
         return tuple(grads)
 
 
