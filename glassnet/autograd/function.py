@@ -18,13 +18,10 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from glassnet.autograd import grad_mode
 from glassnet.backend import Array, get_array_module
-
-if TYPE_CHECKING:
-    from glassnet.autograd.tensor import Tensor
 
 
 class Function:
@@ -41,8 +38,6 @@ class Function:
         raise NotImplementedError
 
     def __call__(self, *inputs: Any) -> Tensor:
-        from glassnet.autograd.tensor import Tensor, as_tensor
-
         # Plain loops rather than generators: this runs once per op, so it is the
         # engine's hottest Python code.
         like = None
@@ -50,12 +45,18 @@ class Function:
             if isinstance(x, Tensor):
                 like = x
                 break
-        tensors = tuple(x if isinstance(x, Tensor) else as_tensor(x, like=like) for x in inputs)
-        out = Tensor._wrap(self.forward(*[t.data for t in tensors]))
+        tensors = []
+        arrays = []
+        for x in inputs:
+            if not isinstance(x, Tensor):
+                x = as_tensor(x, like=like)
+            tensors.append(x)
+            arrays.append(x.data)
+        out = Tensor._wrap(self.forward(*arrays))
         if grad_mode.enabled():
             for t in tensors:
                 if t.requires_grad:
-                    self.inputs = tensors
+                    self.inputs = tuple(tensors)
                     out.requires_grad = True
                     out._creator = self
                     break
@@ -103,5 +104,8 @@ def enable_grad() -> Iterator[None]:
     with grad_mode.set_enabled(True):
         yield
 
+
+# At the bottom: tensor.py imports the ops, which subclass Function (defined above).
+from glassnet.autograd.tensor import Tensor, as_tensor  # noqa: E402
 
 __all__ = ["Function", "enable_grad", "get_array_module", "no_grad", "unbroadcast"]
