@@ -9,7 +9,7 @@ calls. Two chains are fused here, each into one pass:
   and a ``sum``, 5 µs; fused: under 1 µs);
 * softmax cross-entropy on integer labels: the row maximum, the exponentials, their
   sum, the probabilities the backward needs and each sample's loss (NumPy: ten
-  calls, 12 µs).
+  calls, 12 µs), and its backward, ``(p - onehot(label)) · scale`` in place.
 
 :mod:`glassnet.ops.matmul` and :mod:`glassnet.ops.loss` keep the NumPy code as the
 reference, used for CuPy arrays, non-contiguous arrays, without numba, or with
@@ -79,9 +79,18 @@ def _softmax_cross_entropy_rows(logits, labels, probabilities, losses):  # pragm
     return -1
 
 
+def _softmax_cross_entropy_rows_backward(probabilities, labels, scale):  # pragma: no cover
+    rows, classes = probabilities.shape
+    for i in range(rows):
+        probabilities[i, labels[i]] -= 1
+        for j in range(classes):
+            probabilities[i, j] *= scale
+
+
 if njit is not None:
     _relu_backward_with_bias = njit(**_JIT)(_relu_backward_with_bias)
     _softmax_cross_entropy_rows = njit(**_JIT)(_softmax_cross_entropy_rows)
+    _softmax_cross_entropy_rows_backward = njit(**_JIT)(_softmax_cross_entropy_rows_backward)
 
 
 def relu_backward_with_bias(grad: Array, out: Array) -> tuple[Array, Array]:
@@ -107,3 +116,15 @@ def softmax_cross_entropy_rows(logits: Array, labels: Array) -> tuple[Array, Arr
     losses = np.empty(logits.shape[0], dtype=logits.dtype)
     bad_row = _softmax_cross_entropy_rows(logits, labels, probabilities, losses)
     return probabilities, losses, int(bad_row)
+
+
+def softmax_cross_entropy_rows_backward(probabilities: Array, labels: Array, scale: Array) -> Array:
+    """``(probabilities - onehot(labels)) * scale``, computed in place and returned.
+
+    Args:
+        probabilities: (samples, classes) softmax outputs, overwritten.
+        labels: (samples,) integer classes, already checked to be in range.
+        scale: the upstream gradient of each sample's loss, one number for all rows.
+    """
+    _softmax_cross_entropy_rows_backward(probabilities, labels, probabilities.dtype.type(scale))
+    return probabilities

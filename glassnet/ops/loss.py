@@ -82,12 +82,14 @@ class SoftmaxCrossEntropy(Function):
         self.p = None
         if p is None:
             p = xp.exp(stable_log_softmax(self.logits, axis=-1))
+        scale = _reduction_scale(grad, len(p), self.reduction)
+        if self.target.dtype.kind in "iu" and self.reduction != "none" and dense_numba.applies(p):
+            return dense_numba.softmax_cross_entropy_rows_backward(p, self.target, scale), None
         if self.target.dtype.kind in "iu":
             p[xp.arange(len(self.target)), self.target] -= 1
         else:
             # d/dlogits of -Σ t·log p is p·Σt - t (just p - t for rows that sum to one).
             p = p * self.target.sum(axis=-1, keepdims=True) - self.target
-        scale = _reduction_scale(grad, len(p), self.reduction)
         if self.reduction == "none":
             scale = scale[:, None]
         return p * scale, None

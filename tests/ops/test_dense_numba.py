@@ -59,8 +59,11 @@ def test_applies_only_to_contiguous_numpy_floats(monkeypatch):
     assert not dense_numba.applies(a)
 
 
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
 @pytest.mark.parametrize("numba", ["1", "0"])
-def test_dense_relu_and_softmax_cross_entropy_pass_gradcheck_on_both_paths(numba, monkeypatch):
+def test_dense_relu_and_softmax_cross_entropy_pass_gradcheck_on_both_paths(
+    numba, reduction, monkeypatch
+):
     monkeypatch.setenv("GLASSNET_NUMBA", numba)
     rng = np.random.default_rng(2)
     x = gn.Tensor(rng.standard_normal((6, 5)), requires_grad=True, dtype=np.float64)
@@ -69,7 +72,8 @@ def test_dense_relu_and_softmax_cross_entropy_pass_gradcheck_on_both_paths(numba
     labels = rng.integers(0, 4, 6)
 
     def loss(x, w, b):
-        return gn.ops.softmax_cross_entropy(gn.ops.linear(x, w, b, "relu"), labels)
+        logits = gn.ops.linear(x, w, b, "relu")
+        return gn.ops.softmax_cross_entropy(logits, labels, reduction).sum()
 
     assert gradcheck(loss, x, w, b)
 
