@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -118,6 +119,56 @@ def memory_in_child(workload: str, framework: str, extra: list[str]) -> dict[str
         print(f"memory measurement of {framework} failed:\n{done.stderr}", file=sys.stderr)
         return None
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def measure_memory(step: Step, framework: str, steps: int, batches: int) -> dict[str, float]:
+    """Peak RSS over ``steps`` training steps (after a first one), its growth, and for
+    glassnet the tracemalloc peak of its NumPy arrays. Run in a fresh child process.
+    """
+    step(0)  # the first step allocates the optimizer state and caches
+    before = rss_kib("VmRSS")
+    windowed = reset_peak_rss()
+    result: dict[str, float] = {}
+    if framework == "glassnet":
+        import tracemalloc
+
+        from glassnet.ops import workspace
+
+        # Forget the reusable scratch arrays, so that tracemalloc sees them allocated
+        # again: the peak is then the whole working set of a step.
+        workspace.clear()
+        tracemalloc.start()
+    for i in range(steps):
+        step(i % batches)
+    if framework == "glassnet":
+        result["tracemalloc_peak_mib"] = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+    peak = rss_kib("VmHWM") if windowed else None
+    if peak is None or before is None:  # no /proc: the lifetime peak, growth unknown
+        result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        return result
+    result.update(peak_rss_mib=peak / 1024, growth_mib=(peak - before) / 1024)
+    return result
+
+
+def memory_lines(memory: dict[str, Any]) -> list[str]:
+    """The memory table (and glassnet's tracemalloc peak) as Markdown lines."""
+    if not memory:
+        return []
+    lines = ["", "| framework | peak RSS MiB | growth during training MiB |", "|---|---|---|"]
+    for name, mem in memory.items():
+        mem = mem or {}
+        lines.append(
+            f"| {name} | {mem.get('peak_rss_mib', float('nan')):.0f} | "
+            f"{mem.get('growth_mib', float('nan')):.1f} |"
+        )
+    traced = (memory.get("glassnet") or {}).get("tracemalloc_peak_mib")
+    if traced is not None:
+        lines += [
+            "",
+            f"glassnet's NumPy arrays during training (tracemalloc peak): {traced:.1f} MiB",
+        ]
+    return lines
 
 
 def rss_kib(field: str) -> int | None:

@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import sys
 from typing import Any
 
@@ -111,30 +110,7 @@ def measure_memory(framework: str, args: argparse.Namespace) -> dict[str, float]
     x, y = make_data(4, args.batch)
     # Each child imports only its own framework (PyTorch keeps its own initial weights here).
     step = glassnet_step(x, y)[0] if framework == "glassnet" else torch_step(x, y)
-    step(0)  # the first step allocates the optimizer state and caches
-    before = harness.rss_kib("VmRSS")
-    windowed = harness.reset_peak_rss()
-    result: dict[str, float] = {}
-    if framework == "glassnet":
-        import tracemalloc
-
-        from glassnet.ops import workspace
-
-        # Forget the reusable scratch arrays, so that tracemalloc sees them allocated
-        # again: the peak is then the whole working set of a step.
-        workspace.clear()
-        tracemalloc.start()
-    for i in range(args.memory_steps):
-        step(i % 4)
-    if framework == "glassnet":
-        result["tracemalloc_peak_mib"] = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
-    peak = harness.rss_kib("VmHWM") if windowed else None
-    if peak is None or before is None:  # no /proc: the lifetime peak, growth unknown
-        result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        return result
-    result.update(peak_rss_mib=peak / 1024, growth_mib=(peak - before) / 1024)
-    return result
+    return harness.measure_memory(step, framework, args.memory_steps, batches=4)
 
 
 def report(args: argparse.Namespace, speed: dict[str, Any], memory: dict[str, Any]) -> str:
@@ -152,20 +128,7 @@ def report(args: argparse.Namespace, speed: dict[str, Any], memory: dict[str, An
             "",
         ]
         lines += harness.speed_table(times, args.batch)
-    if memory:
-        lines += ["", "| framework | peak RSS MiB | growth during training MiB |", "|---|---|---|"]
-        for name, mem in memory.items():
-            mem = mem or {}
-            lines.append(
-                f"| {name} | {mem.get('peak_rss_mib', float('nan')):.0f} | "
-                f"{mem.get('growth_mib', float('nan')):.1f} |"
-            )
-        traced = (memory.get("glassnet") or {}).get("tracemalloc_peak_mib")
-        if traced is not None:
-            lines += [
-                "",
-                f"glassnet's NumPy arrays during training (tracemalloc peak): {traced:.1f} MiB",
-            ]
+    lines += harness.memory_lines(memory)
     losses = ", ".join(
         f"{name} {speed['first_loss'][name]:.3f} → {speed['last_loss'][name]:.3f}"
         for name in speed["first_loss"]

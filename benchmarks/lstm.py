@@ -14,13 +14,18 @@ per-repeat throughput ratios (glassnet ÷ PyTorch; > 1 means glassnet is faster)
 losses of the first and last step are printed for both: they agree when both compute
 the same numbers.
 
+Peak memory is measured as for LeNet-5 (:func:`benchmarks.harness.measure_memory`): a
+fresh child process per framework, peak RSS over ``--memory-steps`` training steps.
+
 Usage:
     python -m benchmarks lstm [--threads 2,1] [--steps 10] [--repeats 9] [--no-torch]
+        [--no-memory]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from typing import Any
 
@@ -95,8 +100,15 @@ def torch_step(x: np.ndarray, y: np.ndarray, initial: list[np.ndarray] | None = 
     return harness.torch_adam_step(model, x, y)
 
 
-def report(args: argparse.Namespace, speed: dict[str, Any]) -> str:
-    """The results as Markdown: one speed table per thread count, the losses, environment."""
+def measure_memory(framework: str, args: argparse.Namespace) -> dict[str, float]:
+    """Run in a child process: peak RSS over training, its growth, glassnet's tracemalloc peak."""
+    x, y = make_data(4, args.batch)
+    step = glassnet_step(x, y)[0] if framework == "glassnet" else torch_step(x, y)
+    return harness.measure_memory(step, framework, args.memory_steps, batches=4)
+
+
+def report(args: argparse.Namespace, speed: dict[str, Any], memory: dict[str, Any]) -> str:
+    """The results as Markdown: speed per thread count, memory, the losses, environment."""
     from glassnet.ops.recurrent_kernels import numba_available
 
     lines = [
@@ -113,6 +125,7 @@ def report(args: argparse.Namespace, speed: dict[str, Any]) -> str:
             "",
         ]
         lines += harness.speed_table(times, args.batch)
+    lines += harness.memory_lines(memory)
     losses = ", ".join(
         f"{name} {speed['first_loss'][name]:.4f} → {speed['last_loss'][name]:.4f}"
         for name in speed["first_loss"]
@@ -136,11 +149,17 @@ def parse(argv: list[str]) -> argparse.Namespace:
         "--threads", type=_thread_counts, default=[2], help="thread counts to measure, e.g. 2,1"
     )
     parser.add_argument("--no-torch", action="store_true", help="measure glassnet alone")
+    parser.add_argument("--memory-steps", type=int, default=5)
+    parser.add_argument("--no-memory", action="store_true", help="skip the memory children")
+    parser.add_argument("--memory-child", choices=("glassnet", "pytorch"), help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
 def main(argv: list[str]) -> int:
     args = parse(argv)
+    if args.memory_child:
+        print(json.dumps(measure_memory(args.memory_child, args)))
+        return 0
     harness.warn_about_coretype()
     use_torch = not args.no_torch
     if use_torch:
@@ -149,12 +168,11 @@ def main(argv: list[str]) -> int:
         except ImportError:
             print("PyTorch is not installed: its side is skipped", file=sys.stderr)
             use_torch = False
-    print(
-        report(
-            args,
-            harness.measure_speed(
-                args, make_data, glassnet_step, torch_step if use_torch else None
-            ),
-        )
-    )
+    speed = harness.measure_speed(args, make_data, glassnet_step, torch_step if use_torch else None)
+    memory: dict[str, Any] = {}
+    if not args.no_memory:
+        extra = ["--batch", str(args.batch), "--memory-steps", str(args.memory_steps)]
+        for name in speed["first_loss"]:
+            memory[name] = harness.memory_in_child("lstm", name, extra)
+    print(report(args, speed, memory))
     return 0

@@ -119,3 +119,14 @@ def test_every_suite_workload_is_registered():
     from benchmarks import SUITE, WORKLOADS
 
     assert set(SUITE) <= set(WORKLOADS)
+
+
+def test_lstm_memory_child_reports_peak_rss_and_the_report_shows_it():
+    from benchmarks import lstm
+
+    args = lstm.parse(["--memory-steps", "1", "--batch", "4"])
+    result = lstm.measure_memory("glassnet", args)
+    assert result["peak_rss_mib"] > 10
+    assert result["tracemalloc_peak_mib"] > 0
+    lines = "\n".join(lstm.harness.memory_lines({"glassnet": result}))
+    assert f"| glassnet | {result['peak_rss_mib']:.0f} |" in lines
