@@ -130,3 +130,11 @@ def test_lstm_memory_child_reports_peak_rss_and_the_report_shows_it():
     assert result["tracemalloc_peak_mib"] > 0
     lines = "\n".join(lstm.harness.memory_lines({"glassnet": result}))
     assert f"| glassnet | {result['peak_rss_mib']:.0f} |" in lines
+
+
+def test_phases_times_every_part_of_a_step():
+    from benchmarks import phases
+
+    best = phases.measure("tabular", steps=3, repeats=1)
+    assert set(best) == set(phases.PHASES)
+    assert all(0 < value < 1e6 for value in best.values())
