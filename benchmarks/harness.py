@@ -171,6 +171,34 @@ def memory_lines(memory: dict[str, Any]) -> list[str]:
     return lines
 
 
+def speed_and_memory(
+    workload: str,
+    args: Any,
+    make_data: Callable[..., Any],
+    glassnet_step: Callable[..., Any],
+    torch_step: Callable[..., Any],
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Interleaved speed of glassnet and PyTorch (skipped when not installed), then each
+    framework's peak memory in a fresh child (``python -m benchmarks WORKLOAD
+    --memory-child NAME``) unless ``args.no_memory``.
+    """
+    warn_about_coretype()
+    use_torch = not args.no_torch
+    if use_torch:
+        try:
+            import torch  # noqa: F401
+        except ImportError:
+            print("PyTorch is not installed: its side is skipped", file=sys.stderr)
+            use_torch = False
+    speed = measure_speed(args, make_data, glassnet_step, torch_step if use_torch else None)
+    memory: dict[str, Any] = {}
+    if not args.no_memory:
+        extra = ["--batch", str(args.batch), "--memory-steps", str(args.memory_steps)]
+        for name in speed["first_loss"]:
+            memory[name] = memory_in_child(workload, name, extra)
+    return speed, memory
+
+
 def rss_kib(field: str) -> int | None:
     """``VmRSS`` (now) or ``VmHWM`` (peak) of this process from /proc, in KiB (Linux)."""
     try:

@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import Any
 
 import numpy as np
@@ -170,19 +169,6 @@ def main(argv: list[str]) -> int:
     if args.memory_child:
         print(json.dumps(measure_memory(args.memory_child, args)))
         return 0
-    harness.warn_about_coretype()
-    use_torch = not args.no_torch
-    if use_torch:
-        try:
-            import torch  # noqa: F401
-        except ImportError:
-            print("PyTorch is not installed: its side is skipped", file=sys.stderr)
-            use_torch = False
-    speed = harness.measure_speed(args, make_data, glassnet_step, torch_step if use_torch else None)
-    memory: dict[str, Any] = {}
-    if not args.no_memory:
-        extra = ["--batch", str(args.batch), "--memory-steps", str(args.memory_steps)]
-        for name in speed["first_loss"]:
-            memory[name] = harness.memory_in_child("lenet", name, extra)
+    speed, memory = harness.speed_and_memory("lenet", args, make_data, glassnet_step, torch_step)
     print(report(args, speed, memory))
     return 0

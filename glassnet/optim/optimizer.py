@@ -40,6 +40,7 @@ from glassnet.optim import _validation as check
 from glassnet.optim import clipping
 from glassnet.optim._flat import FlatGroup
 from glassnet.optim._params import ParameterSource
+from glassnet.optim._saved_state import parameter_index, restored_slot
 
 
 @dataclass
@@ -350,11 +351,11 @@ class Optimizer:
             raise ConfigError(f"{name} state: param_steps must be a dict, got {param_steps!r}")
         states: dict[int, ParameterState] = {}
         for key, step in param_steps.items():
-            index = _parameter_index(name, key, len(params))
+            index = parameter_index(name, key, len(params))
             states[index] = ParameterState(step=check.positive_int(f"param_steps[{key}]", step))
         for key, value in arrays.items():
             index_text, _, slot_name = str(key).partition(".")
-            index = _parameter_index(name, index_text, len(params))
+            index = parameter_index(name, index_text, len(params))
             if index not in states:
                 raise ConfigError(
                     f"{name} state has array '{key}' but no step count for parameter {index}"
@@ -364,7 +365,7 @@ class Optimizer:
                     f"{name} state has an unknown array '{key}'; with these settings each "
                     f"parameter keeps: {', '.join(names) or 'nothing'}"
                 )
-            states[index].slots[slot_name] = _restored_slot(name, key, value, params[index])
+            states[index].slots[slot_name] = restored_slot(name, key, value, params[index])
         for index, state in states.items():
             absent = [slot for slot in names if slot not in state.slots]
             if absent:
@@ -372,34 +373,3 @@ class Optimizer:
                     f"{name} state for parameter {index} lacks the arrays: {', '.join(absent)}"
                 )
         return states
-
-
-def _parameter_index(optimizer: str, key: Any, count: int) -> int:
-    """The parameter position written as ``key``, checked against ``count`` parameters."""
-    text = str(key)
-    if not text.isdigit():
-        raise ConfigError(f"{optimizer} state: '{key}' does not start with a parameter index")
-    index = int(text)
-    if index >= count:
-        raise ConfigError(
-            f"{optimizer} state refers to parameter {index}, but the optimizer has {count} "
-            "parameters (build the model before loading the optimizer state)"
-        )
-    return index
-
-
-def _restored_slot(optimizer: str, key: str, value: Any, param: Tensor) -> Array:
-    """A private copy of the saved array ``value`` in ``param``'s dtype, shape-checked."""
-    shape = tuple(getattr(value, "shape", ()))
-    if shape != param.data.shape:
-        raise ConfigError(
-            f"{optimizer} state array '{key}' has shape {shape}, but its parameter has "
-            f"shape {param.data.shape}"
-        )
-    if getattr(getattr(value, "dtype", None), "kind", None) != "f":
-        raise ConfigError(
-            f"{optimizer} state array '{key}' must hold floating-point numbers, got "
-            f"{getattr(value, 'dtype', type(value).__name__)}"
-        )
-    xp = get_array_module(param.data)
-    return xp.array(value, dtype=param.data.dtype, copy=True)
