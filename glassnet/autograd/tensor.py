@@ -24,15 +24,24 @@ if TYPE_CHECKING:
     from glassnet.autograd.function import Function
 
 
-def _to_array(value: Any, dtype: Any = None) -> Array:
-    """An array of ``value``: floats in the default dtype (or ``dtype``), integers kept."""
+def _to_array(value: Any, dtype: Any = None, device: str | None = None) -> Array:
+    """An array of ``value``: floats in the default dtype (or ``dtype``), integers kept.
+
+    Host values (lists, numbers, NumPy arrays) go to ``device``, or to the current device;
+    an array already on a device stays there unless ``device`` names another.
+    """
     xp = backend.get_array_module(value)
+    if xp is np and not isinstance(value, np.ndarray):
+        value = np.asarray(value)
     if dtype is not None:
-        return xp.asarray(value, dtype=dtype)
-    array = xp.asarray(value)
-    if array.dtype.kind == "f" and array.dtype != backend.get_default_dtype():
-        array = array.astype(backend.get_default_dtype())
-    return array
+        array = xp.asarray(value, dtype=dtype)
+    else:
+        array = xp.asarray(value)
+        if array.dtype.kind == "f" and array.dtype != backend.get_default_dtype():
+            array = array.astype(backend.get_default_dtype())
+    if device is not None:
+        return backend.to_device(array, device)
+    return backend.on_current_device(array) if xp is np else array
 
 
 class Tensor:
@@ -44,6 +53,8 @@ class Tensor:
             integers (labels, indices).
         requires_grad: accumulate d(loss)/d(this tensor) into ``grad`` on ``backward()``.
         dtype: the dtype to store, overriding the default policy.
+        device: where the numbers live, ``"cpu"`` or ``"gpu"``; by default the current
+            device (``gn.set_device``) for host data, and its own device for a device array.
     """
 
     __slots__ = ("__weakref__", "_creator", "_retain_grad", "data", "grad", "requires_grad")
@@ -51,10 +62,12 @@ class Tensor:
     # NumPy defers to our operators (``ndarray + Tensor`` → ``Tensor.__radd__``).
     __array_priority__ = 1000
 
-    def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
+    def __init__(
+        self, data: Any, requires_grad: bool = False, dtype: Any = None, device: str | None = None
+    ) -> None:
         if isinstance(data, Tensor):
             data = data.data
-        self.data: Array = _to_array(data, dtype)
+        self.data: Array = _to_array(data, dtype, device)
         if requires_grad and self.data.dtype.kind != "f":
             raise ConfigError(
                 f"only floating-point tensors can require gradients, got dtype {self.data.dtype}"
@@ -95,14 +108,22 @@ class Tensor:
 
     @property
     def device(self) -> str:
-        return "cpu"
+        """Where the numbers live: ``"cpu"`` or ``"gpu"``."""
+        return backend.device_of(self.data)
+
+    def to(self, device: str) -> Tensor:
+        """The same numbers on ``device``; gradients flow back to this tensor's device.
+
+        Returns this tensor itself when it is already there, as PyTorch does.
+        """
+        return ops.to_device(self, device)
 
     def __len__(self) -> int:
         return len(self.data)
 
     def numpy(self) -> np.ndarray:
-        """The values as a NumPy array (shared, not copied, on the CPU)."""
-        return np.asarray(self.data)
+        """The values as a NumPy array (shared on the CPU; copied from a GPU)."""
+        return backend.to_numpy(self.data)
 
     def item(self) -> float:
         """The single value of a one-element tensor as a Python number."""
@@ -115,7 +136,7 @@ class Tensor:
 
     def __repr__(self) -> str:
         grad = ", requires_grad=True" if self.requires_grad else ""
-        body = np.array2string(np.asarray(self.data), precision=4, separator=", ", prefix="Tensor(")
+        body = np.array2string(backend.to_numpy(self.data), precision=4, separator=", ", prefix="Tensor(")
         return f"Tensor({body}{grad})"
 
     # -- autograd ------------------------------------------------------------------
@@ -273,12 +294,17 @@ def _data(value: Any) -> Any:
 
 
 def as_tensor(value: Any, like: Tensor | None = None) -> Tensor:
-    """``value`` as a Tensor; Python numbers take the float dtype of ``like`` if given."""
+    """``value`` as a Tensor, on the device of ``like`` if given.
+
+    Python numbers take the float dtype of ``like`` if it has one.
+    """
     if isinstance(value, Tensor):
         return value
-    if like is not None and isinstance(value, (int, float)) and like.dtype.kind == "f":
+    if like is None:
+        return Tensor(value)
+    if isinstance(value, (int, float)) and like.dtype.kind == "f":
         return Tensor._wrap(backend.get_array_module(like.data).asarray(value, dtype=like.dtype))
-    return Tensor(value)
+    return Tensor(value, device=backend.device_of(like.data))
 
 
 from glassnet import ops  # noqa: E402  (ops builds on Tensor; Tensor's operators call ops)

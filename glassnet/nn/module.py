@@ -52,8 +52,13 @@ class Parameter(Tensor):
 
     __slots__ = ("regularizer",)
 
-    def __init__(self, data: Any, regularizer: Callable[[Tensor], Tensor] | None = None) -> None:
-        super().__init__(data, requires_grad=True)
+    def __init__(
+        self,
+        data: Any,
+        regularizer: Callable[[Tensor], Tensor] | None = None,
+        device: str | None = None,
+    ) -> None:
+        super().__init__(data, requires_grad=True, device=device)
         self.regularizer = regularizer
 
 
@@ -69,6 +74,8 @@ class Module:
         object.__setattr__(self, "_parameters", {})
         object.__setattr__(self, "_modules", {})
         object.__setattr__(self, "_buffers", {})
+        # Set by .to(device): where weights built later go, and where inputs are moved.
+        object.__setattr__(self, "_device", None)
         self.name = name if name is not None else _default_name(type(self))
         self.training = True
         self.built = False
@@ -96,7 +103,7 @@ class Module:
 
     def register_buffer(self, key: str, value: Any) -> Tensor:
         """Keep a non-trained array (e.g. running statistics) in the module's state."""
-        tensor = value if isinstance(value, Tensor) else Tensor(value)
+        tensor = value if isinstance(value, Tensor) else Tensor(value, device=self._device)
         object.__setattr__(self, key, tensor)
         self._buffers[key] = tensor
         return tensor
@@ -124,7 +131,9 @@ class Module:
         init = get_initializer(initializer)
         generator = backend.get_rng(rng if rng is not None else getattr(self, "rng", None))
         values = init(tuple(shape), generator, backend.get_default_dtype())
-        parameter = Parameter(values, regularizer=get_regularizer(regularizer))
+        parameter = Parameter(
+            values, regularizer=get_regularizer(regularizer), device=self._device
+        )
         setattr(self, name, parameter)
         return parameter
 
@@ -137,6 +146,8 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must implement forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if args and self._device is not None:
+            args = (self._on_own_device(args[0]), *args[1:])
         if args:
             shape = getattr(args[0], "shape", None)
             if shape is None and isinstance(args[0], (list, tuple)):
@@ -153,6 +164,18 @@ class Module:
         if isinstance(out, Tensor):
             object.__setattr__(self, "output_shape", out.data.shape)
         return out
+
+    def _on_own_device(self, x: Any) -> Any:
+        """The input on this module's device (set by ``.to``), as Keras places inputs."""
+        if isinstance(x, Tensor):
+            return x if x.device == self._device else ops.to_device(x, self._device)
+        if isinstance(x, (list, tuple)):
+            numbers = _holds_numbers(x)
+        else:
+            numbers = isinstance(x, (np.ndarray, np.number, int, float))
+        if numbers or backend.device_of(x) != "cpu":
+            return Tensor(x, device=self._device)
+        return x  # another kind of input (a tree batch, several inputs): its module moves it
 
     def check_features(self, x: Any, expected: int) -> None:
         """Raise a ``ShapeError`` naming this layer unless ``x`` has ``expected`` features."""
@@ -207,6 +230,33 @@ class Module:
     def count_params(self) -> int:
         return sum(p.size for p in self.parameters())
 
+    # -- devices --------------------------------------------------------------------
+
+    @property
+    def device(self) -> str:
+        """Where this module's weights live (``"cpu"`` or ``"gpu"``)."""
+        for parameter in self.parameters():
+            return parameter.device
+        return self._device if self._device is not None else backend.get_device()
+
+    def to(self, device: str) -> Module:
+        """Move every parameter and buffer to ``device`` (``"cpu"`` or ``"gpu"``); returns self.
+
+        Layers not built yet create their weights there, and inputs given to the module
+        are moved there. Create the optimizer after moving, as in PyTorch.
+
+        Raises:
+            ConfigError: the device is unknown or not available on this machine.
+        """
+        target = backend.get_device_object(device).name
+        for module in self.modules():
+            object.__setattr__(module, "_device", target)
+            for tensor in [*module._parameters.values(), *module._buffers.values()]:
+                tensor.data = backend.to_device(tensor.data, target)
+                if tensor.grad is not None:
+                    tensor.grad = backend.to_device(tensor.grad, target)
+        return self
+
     # -- modes and gradients --------------------------------------------------------
 
     def train(self, mode: bool = True) -> Module:
@@ -236,8 +286,8 @@ class Module:
 
     def state_dict(self) -> dict[str, np.ndarray]:
         """Parameters and buffers by dotted path, as (copied) NumPy arrays."""
-        state = {name: np.array(p.data) for name, p in self.named_parameters()}
-        state.update({name: np.array(b.data) for name, b in self.named_buffers()})
+        state = {name: _host_copy(p.data) for name, p in self.named_parameters()}
+        state.update({name: _host_copy(b.data) for name, b in self.named_buffers()})
         return state
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
@@ -252,7 +302,7 @@ class Module:
                 f"missing keys {missing}, unexpected keys {unexpected}"
                 + ("; the model may not be built yet (call it once on data)" if not own else "")
             )
-        values = {key: np.asarray(state[key]) for key in own}
+        values = {key: backend.to_numpy(state[key]) for key in own}
         # Every shape is checked before anything is copied: a failed load leaves the model as it was.
         for key, tensor in own.items():
             if values[key].shape != tensor.shape:
@@ -260,7 +310,7 @@ class Module:
                     f"state '{key}' has shape {values[key].shape}, the model expects {tensor.shape}"
                 )
         for key, tensor in own.items():
-            tensor.data[...] = values[key]
+            tensor.data[...] = backend.to_device_of(values[key], tensor.data)
 
     def get_config(self) -> dict[str, Any]:
         """The constructor arguments that rebuild this layer (layers override this)."""
@@ -355,3 +405,20 @@ class Module:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name='{self.name}')"
+
+
+def _host_copy(array: Any) -> np.ndarray:
+    """A NumPy copy of ``array``, wherever it lives (never a view of a weight)."""
+    host = backend.to_numpy(array)
+    return np.array(host) if host is array else host
+
+
+def _holds_numbers(values: list | tuple) -> bool:
+    """Nested lists of numbers (one input), as opposed to a list of several inputs."""
+    first = values[0] if values else 0
+    while isinstance(first, (list, tuple)) and first:
+        first = first[0]
+    return isinstance(first, (int, float, np.number))
+
+
+from glassnet import ops  # noqa: E402  (ops builds on Tensor, as Module does)

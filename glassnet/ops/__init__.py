@@ -21,6 +21,7 @@ from glassnet.ops.activation import step as step
 from glassnet.ops.activation import tanh as tanh
 from glassnet.ops.conv import conv1d as conv1d
 from glassnet.ops.conv import conv2d as conv2d
+from glassnet.ops.device import to_device as to_device
 from glassnet.ops.elementwise import abs as abs
 from glassnet.ops.elementwise import add as add
 from glassnet.ops.elementwise import arctan as arctan

@@ -1,8 +1,9 @@
 """The one place that knows which array library holds the numbers.
 
 Everything else calls :func:`get_array_module` and writes NumPy/CuPy-generic code.
-This module also owns the dtype policy (float32 by default, float64 on request),
-the random-number generators behind seeding, and the notion of a device.
+This package also owns the dtype policy (float32 by default, float64 on request),
+the random-number generators behind seeding, and the devices (``devices.py``; the GPU
+in ``gpu.py``, the only module that imports CuPy).
 
 Example:
     >>> import numpy as np
@@ -18,11 +19,17 @@ from typing import Any
 
 import numpy as np
 
+from glassnet.backend.devices import Array as Array
+from glassnet.backend.devices import array_module_of, get_device_object, register_device
+from glassnet.backend.devices import device_of as device_of
+from glassnet.backend.devices import synchronize as synchronize
+from glassnet.backend.devices import to_device as to_device
+from glassnet.backend.devices import to_numpy as to_numpy
+from glassnet.backend.gpu import GPUDevice
 from glassnet.errors import ConfigError
 
-Array = Any  # a numpy.ndarray (or, later, a cupy.ndarray)
+register_device(GPUDevice())
 
-_SUPPORTED_DEVICES = ("cpu",)
 _state = {
     "dtype": np.dtype(np.float32),
     "device": "cpu",
@@ -34,10 +41,11 @@ _state = {
 
 
 def get_array_module(*arrays: Any) -> Any:
-    """The array module (``numpy`` for now) that holds ``arrays``.
-
-    The GPU backend plugs in here: it returns ``cupy`` for CuPy arrays.
-    """
+    """The array module that holds ``arrays``: ``cupy`` if one is a CuPy array, else ``numpy``."""
+    for array in arrays:
+        module = array_module_of(array)
+        if module is not np:
+            return module
     return np
 
 
@@ -114,15 +122,42 @@ def get_rng(rng: np.random.Generator | int | None = None) -> np.random.Generator
 
 
 def get_device() -> str:
-    """The device new tensors are created on (``"cpu"``)."""
+    """The device new tensors and weights are created on (``"cpu"`` unless changed)."""
     return _state["device"]
 
 
 def set_device(device: str) -> None:
-    """Choose the device for new tensors. Only ``"cpu"`` exists in this version."""
-    if device not in _SUPPORTED_DEVICES:
-        raise ConfigError(
-            f"device '{device}' is not available; available devices: "
-            + ", ".join(_SUPPORTED_DEVICES)
-        )
-    _state["device"] = device
+    """Create new tensors and weights on ``device``: ``"cpu"`` or ``"gpu"`` (alias ``"cuda"``).
+
+    Raises:
+        ConfigError: the device is unknown, or it is the GPU and CuPy or a GPU is missing;
+            the message says which and how to install the extra.
+    """
+    _state["device"] = get_device_object(device).name
+
+
+@contextlib.contextmanager
+def using_device(device: str) -> Iterator[None]:
+    """Within the block, new tensors and weights are created on ``device``."""
+    previous = _state["device"]
+    set_device(device)
+    try:
+        yield
+    finally:
+        _state["device"] = previous
+
+
+def on_current_device(array: Array) -> Array:
+    """A host array moved to the current device (unchanged on the CPU)."""
+    device = _state["device"]
+    return array if device == "cpu" else to_device(array, device)
+
+
+def to_device_of(array: Any, like: Array) -> Array:
+    """``array`` moved to the device ``like`` lives on (host-made masks, noise, indices).
+
+    Random numbers are drawn on the host from glassnet's seeded NumPy generator and moved
+    with this, so a seed gives the same numbers on every device and a checkpoint stores
+    one generator state.
+    """
+    return to_device(array, device_of(like))
