@@ -136,7 +136,9 @@ class Tensor:
 
     def __repr__(self) -> str:
         grad = ", requires_grad=True" if self.requires_grad else ""
-        body = np.array2string(backend.to_numpy(self.data), precision=4, separator=", ", prefix="Tensor(")
+        body = np.array2string(
+            backend.to_numpy(self.data), precision=4, separator=", ", prefix="Tensor("
+        )
         return f"Tensor({body}{grad})"
 
     # -- autograd ------------------------------------------------------------------

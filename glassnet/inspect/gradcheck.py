@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from glassnet import backend
 from glassnet.autograd.function import no_grad
 from glassnet.autograd.tensor import Tensor
 from glassnet.errors import ConfigError, GradcheckError
@@ -78,7 +79,8 @@ def _as_input(value: Any) -> Tensor:
                 "tensor; build it inside gn.default_dtype('float64')"
             )
         return value
-    array = np.asarray(value)
+    # Host data goes to the current device; a device array stays where it is.
+    array = value if backend.device_of(value) != "cpu" else np.asarray(value)
     if array.dtype.kind == "f":
         return Tensor(array, requires_grad=True, dtype=np.float64)
     return Tensor(array)
@@ -134,16 +136,20 @@ def gradcheck(
 
     # The scalar checked is Σ out·u for a fixed random u, so every output element matters.
     out = fn(*tensors)
-    upstream = rng.standard_normal(out.shape)
+    upstream = Tensor(rng.standard_normal(out.shape), dtype=np.float64, device=out.device)
 
     def objective() -> float:
         with no_grad():
-            return float((fn(*tensors).data * upstream).sum())
+            return float((fn(*tensors).data * upstream.data).sum())
 
     for _, t in named:
         t.grad = None
-    (out * Tensor(upstream, dtype=np.float64)).sum().backward()
-    analytic = {id(t): (t.grad if t.grad is not None else np.zeros_like(t.data)) for _, t in named}
+    (out * upstream).sum().backward()
+    # Compared on the host: the checks below index and report with NumPy.
+    analytic = {
+        id(t): backend.to_numpy(t.grad) if t.grad is not None else np.zeros(t.shape)
+        for _, t in named
+    }
 
     report = GradcheckReport()
     for name, t in named:
@@ -197,7 +203,7 @@ def _check_direction(report, named, analytic, objective, eps, atol, rtol, rng) -
 
     def shifted(sign: float) -> float:
         for (_, t), v, original in zip(named, directions, originals, strict=True):
-            t.data[...] = original + sign * eps * v
+            t.data[...] = original + backend.to_device_of(sign * eps * v, original)
         return objective()
 
     numeric = (shifted(1.0) - shifted(-1.0)) / (2 * eps)

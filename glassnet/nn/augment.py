@@ -59,6 +59,7 @@ class Shift(Function):
         out = get_array_module(array).empty_like(array)
         for dy, dx in np.unique(self.offsets, axis=0):
             members = np.flatnonzero((self.offsets[:, 0] == dy) & (self.offsets[:, 1] == dx))
+            members = backend.to_device_of(members, array)
             out[members] = _shifted(array[members], sign * int(dy), sign * int(dx))
         return out
 
@@ -131,7 +132,7 @@ class RandomFlip(Module):
         generator = self.rng if self.rng is not None else backend.get_rng()
         axes = {"horizontal": (-1,), "vertical": (-2,), "both": (-1, -2)}[self.mode]
         for axis in axes:
-            flip = generator.random(x.shape[0]) < 0.5
+            flip = backend.to_device_of(generator.random(x.shape[0]) < 0.5, x.data)
             index = (
                 (Ellipsis, slice(None, None, -1))
                 if axis == -1

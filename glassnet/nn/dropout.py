@@ -48,7 +48,8 @@ class Dropout(Module):
         generator = self.rng if self.rng is not None else backend.get_rng()
         keep = generator.random(x.shape) >= self.rate
         scale = np.asarray(1.0 / (1.0 - self.rate), dtype=x.dtype)
-        return x * Tensor(keep * scale, dtype=x.dtype)
+        mask = (keep * scale).astype(x.dtype)
+        return x * Tensor._wrap(backend.to_device_of(mask, x.data))
 
     def get_config(self) -> dict[str, Any]:
         return {"rate": self.rate, "name": self.name}

@@ -104,6 +104,8 @@ class Module:
     def register_buffer(self, key: str, value: Any) -> Tensor:
         """Keep a non-trained array (e.g. running statistics) in the module's state."""
         tensor = value if isinstance(value, Tensor) else Tensor(value, device=self._device)
+        if self._device is not None and tensor.device != self._device:
+            tensor.data = backend.to_device(tensor.data, self._device)
         object.__setattr__(self, key, tensor)
         self._buffers[key] = tensor
         return tensor
@@ -131,9 +133,7 @@ class Module:
         init = get_initializer(initializer)
         generator = backend.get_rng(rng if rng is not None else getattr(self, "rng", None))
         values = init(tuple(shape), generator, backend.get_default_dtype())
-        parameter = Parameter(
-            values, regularizer=get_regularizer(regularizer), device=self._device
-        )
+        parameter = Parameter(values, regularizer=get_regularizer(regularizer), device=self._device)
         setattr(self, name, parameter)
         return parameter
 

@@ -117,7 +117,7 @@ class _Recurrent(Module):
         # The orthogonal initializer returns a transposed view for wide (H, G·H) shapes;
         # contiguous weights keep every product and the optimizer's flat updates simple.
         for weight in (self.kernel, self.recurrent_kernel):
-            weight.data = np.ascontiguousarray(weight.data)
+            weight.data = backend.get_array_module(weight.data).ascontiguousarray(weight.data)
 
     def _prepare(self, x: Any, mask: Any, initial_state: Any) -> tuple[Tensor, Any, list]:
         x = as_tensor(x)

@@ -105,7 +105,7 @@ class TreeLayer(Module):
                     f"{owner}: {batch.describe(row)} is a leaf without features; give every "
                     "leaf features, or pass x= (e.g. embeddings of batch.tokens)"
                 )
-        return Tensor(batch.features)
+        return Tensor(batch.features, device=self._device)
 
     def forward(self, x: Tensor, batch: TreeBatch) -> Any:
         self.check_features(x, self.kernel.shape[0])
@@ -133,7 +133,7 @@ class TreeLayer(Module):
         recurrent = self.add_weight("recurrent_kernel", (recurrent_rows, columns), recurrent_init)
         # A wide orthogonal matrix comes back transposed (Fortran order); gradcheck and
         # in-place updates want C order.
-        recurrent.data = np.ascontiguousarray(recurrent.data)
+        recurrent.data = backend.get_array_module(recurrent.data).ascontiguousarray(recurrent.data)
         if self.use_bias:
             self.add_weight("bias", (columns,), bias_init)
 

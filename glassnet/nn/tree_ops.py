@@ -21,7 +21,7 @@ import numpy as np
 
 from glassnet.autograd.function import Function
 from glassnet.autograd.tensor import Tensor
-from glassnet.backend import Array, get_array_module, scatter_add
+from glassnet.backend import Array, get_array_module, scatter_add, to_device_of
 from glassnet.errors import ShapeError
 
 
@@ -42,6 +42,7 @@ class SegmentSum(Function):
         xp = get_array_module(x)
         if self.starts is not None and xp is np:
             return np.add.reduceat(x, self.starts, axis=0)
+        self.segments = to_device_of(self.segments, x)
         out = xp.zeros((self.count, *x.shape[1:]), dtype=x.dtype)
         scatter_add(out, self.segments, x)
         return out

@@ -118,7 +118,7 @@ class TreeRNN(TreeLayer):
                 else:
                     # A zero row stands in for missing children; one gather lays out
                     # [h_1; …; h_n] for every node of the level.
-                    zero = Tensor(np.zeros((1, self.units), dtype=below.dtype))
+                    zero = Tensor(np.zeros((1, self.units), below.dtype), device=below.device)
                     table = ops.concatenate([below, zero], axis=0)
                     rows = level.padded_children(self.arity, missing=len(below))
                     stacked = ops.getitem(table, rows).reshape(level.size, -1)

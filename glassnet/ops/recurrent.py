@@ -37,7 +37,7 @@ from __future__ import annotations
 from typing import Any
 
 from glassnet.autograd.tensor import Tensor
-from glassnet.backend import Array, get_array_module
+from glassnet.backend import Array, get_array_module, to_device_of
 from glassnet.errors import ShapeError
 from glassnet.ops.recurrent_sequence import (
     GRUSequence,
@@ -79,10 +79,11 @@ def _state(value: Any, like: Any, batch: int, units: int, name: str) -> Any:
     return value
 
 
-def _mask_array(mask: Any) -> Array | None:
+def _mask_array(mask: Any, x: Tensor) -> Array | None:
+    """The mask as an array on the device of ``x``."""
     if mask is None:
         return None
-    return mask.data if isinstance(mask, Tensor) else get_array_module(mask).asarray(mask)
+    return to_device_of(mask.data if isinstance(mask, Tensor) else mask, x.data)
 
 
 def _outputs(fn: _Recurrence, main: Tensor) -> tuple[Tensor, ...]:
@@ -113,7 +114,7 @@ def simple_rnn(
         activation: ``"tanh"`` or ``"relu"``.
     """
     _check("simple_rnn", x, kernel, recurrent_kernel, 1, mask)
-    mask = _mask_array(mask)
+    mask = _mask_array(mask, x)
     h0 = _state(h0, kernel, x.shape[0], recurrent_kernel.shape[0], "h0")
     fn = SimpleRNNSequence(mask, reverse, return_sequences, relu=activation == "relu")
     return _outputs(fn, fn(x, kernel, recurrent_kernel, bias, h0))
@@ -138,7 +139,7 @@ def lstm(
         mask, reverse, return_sequences: as in :func:`simple_rnn`.
     """
     _check("lstm", x, kernel, recurrent_kernel, 4, mask)
-    mask = _mask_array(mask)
+    mask = _mask_array(mask, x)
     units = recurrent_kernel.shape[0]
     h0 = _state(h0, kernel, x.shape[0], units, "h0")
     c0 = _state(c0, kernel, x.shape[0], units, "c0")
@@ -165,7 +166,7 @@ def gru(
         h0, mask, reverse, return_sequences: as in :func:`simple_rnn`.
     """
     _check("gru", x, kernel, recurrent_kernel, 3, mask)
-    mask = _mask_array(mask)
+    mask = _mask_array(mask, x)
     h0 = _state(h0, kernel, x.shape[0], recurrent_kernel.shape[0], "h0")
     fn = GRUSequence(mask, reverse, return_sequences)
     return _outputs(fn, fn(x, kernel, recurrent_kernel, bias, recurrent_bias, h0))

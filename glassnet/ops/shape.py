@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from glassnet.autograd.function import Function
-from glassnet.backend import Array, get_array_module, scatter_add
+from glassnet.backend import Array, get_array_module, scatter_add, to_device_of
 
 if TYPE_CHECKING:
     from glassnet.autograd.tensor import Tensor
@@ -85,6 +87,8 @@ class GetItem(Function):
 
     def forward(self, a: Array) -> Array:
         self.in_shape, self.dtype = a.shape, a.dtype
+        if get_array_module(a) is not np:
+            self.index = _index_on_device_of(self.index, a)
         return a[self.index]
 
     def backward(self, grad: Array) -> tuple[Array]:
@@ -95,6 +99,15 @@ class GetItem(Function):
         else:
             scatter_add(full, self.index, grad)
         return (full,)
+
+
+def _index_on_device_of(index: Any, like: Array) -> Any:
+    """``index`` with its NumPy arrays moved to the device of ``like`` (scatter_add needs it)."""
+    if isinstance(index, tuple):
+        return tuple(_index_on_device_of(part, like) for part in index)
+    if isinstance(index, (np.ndarray, list)):
+        return to_device_of(np.asarray(index), like)
+    return index
 
 
 def reshape(a: Any, shape: tuple[int, ...]) -> Tensor:
