@@ -78,6 +78,10 @@ class StandinArray:
     T = property(lambda self: StandinArray(self._host.T))
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            # Never lend NumPy's protocols (__array_interface__, __array_struct__): NumPy
+            # would read the host array through them and the leak would go unseen.
+            raise AttributeError(name)
         attribute = getattr(self._host, name)
         if not callable(attribute):
             return _wrap(attribute)

@@ -22,6 +22,7 @@ import numpy as np
 from glassnet.backend.devices import Array as Array
 from glassnet.backend.devices import array_module_of, get_device_object, register_device
 from glassnet.backend.devices import device_of as device_of
+from glassnet.backend.devices import host_copy as host_copy
 from glassnet.backend.devices import synchronize as synchronize
 from glassnet.backend.devices import to_device as to_device
 from glassnet.backend.devices import to_numpy as to_numpy

@@ -168,6 +168,12 @@ def to_device(array: Any, device: str | Device) -> Array:
     return target.from_host(host)
 
 
+def host_copy(array: Any) -> np.ndarray:
+    """A NumPy copy of ``array`` wherever it lives: never a view of the original."""
+    source = _device_of_type(type(array))
+    return np.array(array) if source.name == "cpu" else source.to_host(array)
+
+
 def to_numpy(array: Any) -> np.ndarray:
     """``array`` as a NumPy array on the host (a copy only when it lived on a device)."""
     source = _device_of_type(type(array))

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet import ops
+from glassnet import backend, ops
 from glassnet.autograd.tensor import Tensor, as_tensor
 from glassnet.errors import ConfigError, DataError, ShapeError
 from glassnet.ops.loss import REDUCTIONS
@@ -37,7 +37,7 @@ class Loss:
         self.reduction = reduction
 
     def __call__(self, prediction: Any, target: Any) -> Tensor:
-        prediction = as_tensor(prediction)
+        prediction = _loss_input(prediction)
         target = _target_like(prediction, target, type(self).__name__)
         return self.compute(prediction, target)
 
@@ -62,13 +62,27 @@ class Loss:
         return {"name": LOSSES.name_of(type(self)), "reduction": self.reduction}
 
 
+def _loss_input(prediction: Any) -> Tensor:
+    """The prediction as a tensor; a float16 one (mixed precision) is cast to float32.
+
+    Losses compute in float32 or wider: a float16 mean of many terms loses digits, and
+    the loss scaler multiplies the loss by up to 2**24.
+    """
+    prediction = as_tensor(prediction)
+    if prediction.dtype == np.float16:
+        return ops.cast(prediction, np.float32)
+    return prediction
+
+
 def _target_like(prediction: Tensor, target: Any, loss_name: str) -> Tensor:
     """The target as a constant tensor of the prediction's shape and dtype.
 
     A (samples,) target against a (samples, 1) prediction is reshaped: silently
     broadcasting it to (samples, samples) is a classic, invisible bug.
     """
-    target_data = target.data if isinstance(target, Tensor) else np.asarray(target)
+    target_data = target.data if isinstance(target, Tensor) else target
+    if backend.device_of(target_data) == "cpu":
+        target_data = np.asarray(target_data)
     if target_data.shape != prediction.shape:
         if target_data.size == prediction.size and target_data.ndim == prediction.ndim - 1:
             target_data = target_data.reshape(prediction.shape)
@@ -78,7 +92,7 @@ def _target_like(prediction: Tensor, target: Any, loss_name: str) -> Tensor:
                 f"{target_data.shape} differ"
             )
     # dtype= given: without it the default-dtype policy would round float64 targets to float32.
-    return Tensor(target_data, dtype=prediction.dtype)
+    return Tensor(target_data, dtype=prediction.dtype, device=prediction.device)
 
 
 @LOSSES.register("mse", "mean_squared_error")
@@ -171,17 +185,18 @@ class CategoricalCrossEntropy(Loss):
         self.from_logits = from_logits
 
     def __call__(self, prediction: Any, target: Any) -> Tensor:
-        prediction = as_tensor(prediction)
+        prediction = _loss_input(prediction)
         if prediction.ndim != 2:
             raise ShapeError(
                 f"CategoricalCrossEntropy expects predictions of shape (samples, classes), "
                 f"got {prediction.shape}"
             )
-        target_data = target.data if isinstance(target, Tensor) else np.asarray(target)
+        # Labels are read and checked on the host (a GPU would wrap a bad index silently).
+        target_data = backend.to_numpy(target.data if isinstance(target, Tensor) else target)
         as_labels = class_labels(target_data)
         if as_labels is not None:
             _check_labels(as_labels, prediction.shape)
-            labels = Tensor(as_labels)
+            labels = Tensor(as_labels, device=prediction.device)
         else:
             labels = _target_like(prediction, target_data, "CategoricalCrossEntropy")
         if self.from_logits:

@@ -286,8 +286,8 @@ class Module:
 
     def state_dict(self) -> dict[str, np.ndarray]:
         """Parameters and buffers by dotted path, as (copied) NumPy arrays."""
-        state = {name: _host_copy(p.data) for name, p in self.named_parameters()}
-        state.update({name: _host_copy(b.data) for name, b in self.named_buffers()})
+        state = {name: backend.host_copy(p.data) for name, p in self.named_parameters()}
+        state.update({name: backend.host_copy(b.data) for name, b in self.named_buffers()})
         return state
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
@@ -329,7 +329,12 @@ class Module:
     # it, as in Keras, so that ``model.fit(x, y)`` works on any module.
 
     def compile(
-        self, optimizer: Any = "adam", loss: Any = "mse", metrics: Any = (), **options: Any
+        self,
+        optimizer: Any = "adam",
+        loss: Any = "mse",
+        metrics: Any = (),
+        precision: str = "float32",
+        **options: Any,
     ):
         """Choose the optimizer, loss and metrics that ``fit`` and ``evaluate`` use.
 
@@ -337,11 +342,14 @@ class Module:
             optimizer: a name (``"adam"``) or an optimizer object.
             loss: a name (``"categorical_crossentropy"``) or a loss object.
             metrics: names or metric objects reported per epoch (``["accuracy"]``).
+            precision: ``"float32"``, or ``"mixed_float16"``: dense layers, matrix
+                products and convolutions compute in float16 while the weights, their
+                gradients and the loss stay float32, with dynamic loss scaling.
             **options: optimizer settings when it is given by name (``lr=0.01``).
         """
         from glassnet.train.api import compile_model
 
-        compile_model(self, optimizer, loss, metrics, **options)
+        compile_model(self, optimizer, loss, metrics, precision=precision, **options)
         return self
 
     def fit(self, x: Any, y: Any = None, **kwargs: Any):
@@ -405,12 +413,6 @@ class Module:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name='{self.name}')"
-
-
-def _host_copy(array: Any) -> np.ndarray:
-    """A NumPy copy of ``array``, wherever it lives (never a view of a weight)."""
-    host = backend.to_numpy(array)
-    return np.array(host) if host is array else host
 
 
 def _holds_numbers(values: list | tuple) -> bool:

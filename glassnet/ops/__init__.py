@@ -19,6 +19,7 @@ from glassnet.ops.activation import softmax as softmax
 from glassnet.ops.activation import softplus as softplus
 from glassnet.ops.activation import step as step
 from glassnet.ops.activation import tanh as tanh
+from glassnet.ops.cast import cast as cast
 from glassnet.ops.conv import conv1d as conv1d
 from glassnet.ops.conv import conv2d as conv2d
 from glassnet.ops.device import to_device as to_device

@@ -30,6 +30,7 @@ from glassnet.autograd.function import Function
 from glassnet.backend import Array, get_array_module
 from glassnet.errors import ShapeError
 from glassnet.ops import workspace
+from glassnet.ops.cast import autocast_inputs
 from glassnet.ops.shape import reshape
 from glassnet.ops.windows import (
     Pads,
@@ -203,6 +204,7 @@ def conv2d(
     dilation = as_pair(dilation, "conv2d dilation")
     pads = resolve_padding(padding, k_shape[2:], stride, dilation, x_shape[2:], "conv2d padding")
     fn = Conv2D(stride, pads, dilation, relu)
+    x, kernel, bias = autocast_inputs(x, kernel, bias)
     return fn(x, kernel) if bias is None else fn(x, kernel, bias)
 
 

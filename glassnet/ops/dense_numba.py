@@ -36,14 +36,17 @@ _ZERO = np.float32(0.0)  # float32, so float32 loops are not promoted to float64
 
 
 def applies(*arrays: Array) -> bool:
-    """Whether the fused loops can take ``arrays``: numba on, NumPy, C-contiguous, float."""
+    """Whether the fused loops can take ``arrays``: numba on, NumPy, C-contiguous, float32/64.
+
+    Numba has no float16: mixed-precision steps take the NumPy code.
+    """
     if njit is None or os.environ.get("GLASSNET_NUMBA", "1") == "0":
         return False
     dtype = arrays[0].dtype
     for array in arrays:
         if type(array) is not np.ndarray or not array.flags.c_contiguous:
             return False
-        if array.dtype != dtype or dtype.kind != "f":
+        if array.dtype != dtype or dtype.itemsize < 4 or dtype.kind != "f":
             return False
     return True
 

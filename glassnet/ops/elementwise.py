@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from glassnet.autograd.function import Function, unbroadcast
-from glassnet.backend import Array, get_array_module
+from glassnet.backend import Array, get_array_module, to_device_of
 
 if TYPE_CHECKING:
     from glassnet.autograd.tensor import Tensor
@@ -149,6 +149,7 @@ class Where(Function):
 
     def forward(self, a: Array, b: Array) -> Array:
         self.shapes = (a.shape, b.shape)
+        self.condition = to_device_of(self.condition, a)
         return get_array_module(a).where(self.condition, a, b)
 
     def backward(self, grad: Array) -> tuple[Array, Array]:

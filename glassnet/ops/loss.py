@@ -53,11 +53,9 @@ class SoftmaxCrossEntropy(Function):
         if target.dtype.kind in "iu" and logits.ndim == 2 and dense_numba.applies(logits):
             self.p, per_sample, bad_row = dense_numba.softmax_cross_entropy_rows(logits, target)
             if bad_row >= 0:
-                raise DataError(
-                    f"class label {int(target[bad_row])} in row {bad_row} is out of range "
-                    f"for {logits.shape[1]} classes (labels must lie in 0..{logits.shape[1] - 1})"
-                )
+                _check_label_range(target, logits.shape[1])
         elif target.dtype.kind in "iu":
+            _check_label_range(target, logits.shape[1])
             # Only the labelled column's log-probability is needed:
             # -log p_y = log Σ e^(x - max) - (x_y - max). The probabilities, which the
             # backward needs, are kept instead of log p (no second exp there).
@@ -93,6 +91,21 @@ class SoftmaxCrossEntropy(Function):
         if self.reduction == "none":
             scale = scale[:, None]
         return p * scale, None
+
+
+def _check_label_range(labels: Array, classes: int) -> None:
+    """A DataError naming the first row whose label is not a class.
+
+    Indexing alone would not catch it: NumPy wraps -1 round to the last class, and CuPy
+    wraps every out-of-range index. On a GPU this costs one small read-back per call.
+    """
+    bad = (labels < 0) | (labels >= classes)
+    if bool(bad.any()):
+        row = int(get_array_module(bad).argmax(bad))
+        raise DataError(
+            f"class label {int(labels[row])} in row {row} is out of range "
+            f"for {classes} classes (labels must lie in 0..{classes - 1})"
+        )
 
 
 class SigmoidBinaryCrossEntropy(Function):

@@ -8,6 +8,7 @@ from glassnet.autograd.function import Function, unbroadcast
 from glassnet.backend import Array, get_array_module
 from glassnet.errors import ConfigError
 from glassnet.ops import dense_numba
+from glassnet.ops.cast import autocast_inputs
 
 if TYPE_CHECKING:
     from glassnet.autograd.tensor import Tensor
@@ -95,7 +96,7 @@ class Linear(Function):
 
 
 def matmul(a: Any, b: Any) -> Tensor:
-    return MatMul()(a, b)
+    return MatMul()(*autocast_inputs(a, b))
 
 
 def linear(x: Any, weight: Any, bias: Any = None, activation: str | None = None) -> Tensor:
@@ -104,6 +105,7 @@ def linear(x: Any, weight: Any, bias: Any = None, activation: str | None = None)
     Args:
         activation: ``None`` for the weighted sum, or ``"relu"`` fused into the same op.
     """
+    x, weight, bias = autocast_inputs(x, weight, bias)
     if bias is None:
         return Linear(activation)(x, weight)
     return Linear(activation)(x, weight, bias)

@@ -86,6 +86,7 @@ def fusable(*arrays: Array) -> bool:
             or array.dtype != dtype
             or not array.flags.c_contiguous
             or dtype.kind != "f"
+            or dtype.itemsize < 4  # numba has no float16
         ):
             return False
     return True

@@ -33,6 +33,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from glassnet import backend
 from glassnet.autograd.tensor import Tensor
 from glassnet.backend import Array, get_array_module
 from glassnet.errors import ConfigError, ShapeError
@@ -256,7 +257,7 @@ class Optimizer:
     def state_dict(self) -> tuple[dict[str, Any], dict[str, Array]]:
         """The optimizer's state as (JSON-serialisable config, named arrays).
 
-        Arrays are copies, named ``"<parameter index>.<slot>"`` (``"0.exp_avg"``),
+        Arrays are NumPy copies (from any device), named ``"<parameter index>.<slot>"`` (``"0.exp_avg"``),
         where the index is the parameter's position in ``parameters()``.
 
         Example:
@@ -279,7 +280,7 @@ class Optimizer:
                 continue
             config["param_steps"][str(index)] = state.step
             for name, slot in state.slots.items():
-                arrays[f"{index}.{name}"] = slot.copy()
+                arrays[f"{index}.{name}"] = backend.host_copy(slot)
         return config, arrays
 
     def load_state_dict(self, config: Mapping[str, Any], arrays: Mapping[str, Array]) -> None:

@@ -16,12 +16,15 @@ from typing import Any
 
 import numpy as np
 
+from glassnet import backend
 from glassnet.autograd.function import no_grad
 from glassnet.autograd.tensor import Tensor
+from glassnet.backend.precision import autocast, precision_dtype
 from glassnet.errors import ConfigError, DataError
 from glassnet.nn.losses import Loss, get_loss
 from glassnet.nn.module import Module
 from glassnet.optim import get_optimizer
+from glassnet.optim.loss_scaler import LossScaler
 from glassnet.train.inputs import check_features, check_targets
 from glassnet.train.metrics import Metric, get_metric
 from glassnet.train.outputs import OutputReader, true_labels
@@ -34,14 +37,30 @@ class TrainingConfig:
     optimizer: Any
     loss: Loss
     metrics: list[Metric] = field(default_factory=list)
+    #: "float32", or "mixed_float16": float16 products, float32 weights, a scaled loss.
+    precision: str = "float32"
+    loss_scaler: LossScaler | None = None
+
+    def autocast(self) -> contextlib.AbstractContextManager:
+        """The compute-dtype context of the chosen precision (nothing for float32)."""
+        dtype = precision_dtype(self.precision)
+        return contextlib.nullcontext() if dtype is None else autocast(dtype)
 
     @property
     def reader(self) -> OutputReader:
         return OutputReader.for_loss(self.loss)
 
 
-def compile_model(model: Module, optimizer: Any, loss: Any, metrics: Any, **options: Any) -> None:
+def compile_model(
+    model: Module,
+    optimizer: Any,
+    loss: Any,
+    metrics: Any,
+    precision: str = "float32",
+    **options: Any,
+) -> None:
     """Attach a :class:`TrainingConfig` to ``model`` (see ``Module.compile``)."""
+    mixed = precision_dtype(precision) is not None
     if isinstance(metrics, (str, Metric)):
         metrics = [metrics]
     if isinstance(optimizer, str):
@@ -55,6 +74,8 @@ def compile_model(model: Module, optimizer: Any, loss: Any, metrics: Any, **opti
         optimizer=optimizer,
         loss=get_loss(loss),
         metrics=[get_metric(m) for m in metrics],
+        precision=precision,
+        loss_scaler=LossScaler() if mixed else None,
     )
 
 
@@ -85,11 +106,17 @@ def raw_outputs(model: Module, x: np.ndarray, batch_size: int) -> np.ndarray:
     if not isinstance(batch_size, int) or batch_size <= 0:
         raise ConfigError(f"batch_size must be a positive integer, got {batch_size!r}")
     chunks = []
+    device = model.device
+    config = getattr(model, "training_config", None)
+    precision = config.autocast() if config is not None else contextlib.nullcontext()
     # Overflow inside the model is reported once, below, naming the samples.
-    with inference_mode(model), np.errstate(over="ignore", invalid="ignore"):
+    with inference_mode(model), precision, np.errstate(over="ignore", invalid="ignore"):
         for start in range(0, len(x), batch_size):
-            chunks.append(np.asarray(model(Tensor(x[start : start + batch_size])).data))
+            batch = Tensor(x[start : start + batch_size], device=device)
+            chunks.append(backend.to_numpy(model(batch).data))
     outputs = np.concatenate(chunks)
+    if outputs.dtype == np.float16:
+        outputs = outputs.astype(np.float32)  # mixed precision: users get float32 results
     if not np.isfinite(outputs).all():
         rows = np.flatnonzero(~np.isfinite(outputs.reshape(len(outputs), -1)).all(axis=1))
         raise DataError(
@@ -121,7 +148,7 @@ def metric_values(config: TrainingConfig, y: np.ndarray, outputs: np.ndarray) ->
 
 def loss_value(config: TrainingConfig, outputs: np.ndarray, y: np.ndarray) -> float:
     with no_grad():
-        return float(config.loss(Tensor(outputs), y).item())
+        return float(config.loss(Tensor(outputs, device="cpu"), y).item())
 
 
 def evaluate(model: Module, x: Any, y: Any, batch_size: int = 256) -> dict[str, float]:

@@ -130,6 +130,7 @@ class Checkpointer:
             "next_batch": progress.next_batch if progress else None,
             "loss_sum": progress.loss_sum if progress else None,
             "random": _random_states(model, generator),
+            "loss_scale": _loss_scaler_state(model),
             "callbacks": {key: values for key, (values, _) in states.items()},
         }
         if progress is not None:
@@ -154,6 +155,9 @@ class Checkpointer:
         try:
             self._restore_model(model, arrays, document)
             _restore_random_states(model, generator, fit["random"])
+            scaler = model.training_config.loss_scaler
+            if scaler is not None and fit.get("loss_scale") is not None:
+                scaler.load_state_dict(fit["loss_scale"])
             return self._resumed(fit, arrays)
         except (KeyError, TypeError, ValueError, GlassnetError) as exc:
             raise DataError(
@@ -209,6 +213,12 @@ def _callback_keys(callbacks: list[Callback]) -> list[str]:
         keys.append(f"{name}{seen.get(name, 0)}")
         seen[name] = seen.get(name, 0) + 1
     return keys
+
+
+def _loss_scaler_state(model: Module) -> dict[str, float] | None:
+    """The mixed-precision loss scale, so a resumed run continues with the same one."""
+    scaler = model.training_config.loss_scaler
+    return None if scaler is None else scaler.state_dict()
 
 
 def _layer_generators(model: Module) -> dict[str, np.random.Generator]:

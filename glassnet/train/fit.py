@@ -235,7 +235,7 @@ def _build(model: Module, x: np.ndarray) -> None:
         was_training = model.training
         model.eval()
         with no_grad():
-            model(Tensor(x[:1]))
+            model(Tensor(x[:1], device=model.device))
         model.train(was_training)
 
 
@@ -275,6 +275,9 @@ class _EpochTrainer:
         self.regularized = any(p.regularizer is not None for p in model.parameters())
         self.parallel = _data_parallel(hooks.callbacks)
         self.targets_checked = False
+        # Each batch is copied to the model's device as it is used; the data set stays
+        # on the host, so a GPU holds one batch of it at a time.
+        self.device = model.device
         self.good_weights: dict[str, np.ndarray] = {}
         self.good_optimizer: tuple[dict, dict] | None = None
         self.remember_good_state()
@@ -304,7 +307,8 @@ class _EpochTrainer:
                 rows = index if self.parallel is None else self.parallel.shard(index)
                 iteration = self.history.iterations + start // self.batch_size
                 optimizer.zero_grad()
-                prediction = self.model(Tensor(self.x[rows]))
+                with self.config.autocast():
+                    prediction = self.model(Tensor(self.x[rows], device=self.device))
                 if not self.targets_checked:
                     # The first batch of the run: the outputs' shape is known now, so
                     # every target is checked before any weight changes.
@@ -314,13 +318,21 @@ class _EpochTrainer:
                     self.remember_good_state()
                 loss = self.config.loss(prediction, self.y[rows])
                 objective = loss + self.model.regularization_loss() if self.regularized else loss
-                objective.backward()
+                scaler = self.config.loss_scaler
+                (objective if scaler is None else scaler.scale(objective)).backward()
                 batch_loss = float(loss.item())
-                outputs = np.asarray(prediction.data)
+                outputs = backend.to_numpy(prediction.data)
                 if self.parallel is not None:  # one allreduce: gradients, loss, outputs
                     batch_loss, outputs = self.parallel.reduce(self.model, batch_loss, outputs)
-                self._guard(batch_loss, iteration, epoch)
-                optimizer.step()
+                if scaler is None:
+                    self._guard(batch_loss, iteration, epoch)
+                    optimizer.step()
+                else:
+                    # Overflowing float16 gradients are expected now and then: the
+                    # scaler skips that update and lowers the scale. A bad loss still
+                    # stops the run.
+                    self._guard(batch_loss, iteration, epoch, check_gradients=False)
+                    scaler.step(optimizer)
                 progress.next_batch += 1
                 progress.loss_sum += batch_loss * len(index)
                 progress.outputs.append(outputs)
@@ -333,8 +345,12 @@ class _EpochTrainer:
             logs.update(metric_values(self.config, self.y[progress.order], outputs))
         return logs
 
-    def _guard(self, batch_loss: float, iteration: int, epoch: int) -> None:
+    def _guard(
+        self, batch_loss: float, iteration: int, epoch: int, check_gradients: bool = True
+    ) -> None:
         """Stop on a NaN or infinite loss or gradient, going back to the last good weights."""
+        if math.isfinite(batch_loss) and not check_gradients:
+            return
         if math.isfinite(batch_loss):
             bad = next(
                 (
