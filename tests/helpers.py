@@ -185,3 +185,21 @@ def numeric_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, eps: float
 
 def as_float64_tensor(value: Any, requires_grad: bool = True) -> gn.Tensor:
     return gn.Tensor(value, requires_grad=requires_grad, dtype=np.float64)
+
+
+# -- devices -----------------------------------------------------------------------------
+# The suite can run with another current device (GLASSNET_TEST_DEVICE=standin or gpu);
+# tests read device arrays and write into them through these two.
+
+
+def host(value: Any) -> np.ndarray:
+    """``value`` (a Tensor, a device array, a NumPy array, a list) as a NumPy array."""
+    if isinstance(value, gn.Tensor):
+        return value.numpy()
+    return gn.backend.to_numpy(value)
+
+
+def set_values(tensor: gn.Tensor, values: Any) -> None:
+    """Overwrite ``tensor``'s numbers in place with ``values``, on whatever device it lives."""
+    array = np.asarray(values, dtype=tensor.dtype)
+    tensor.data[...] = gn.backend.to_device_of(np.broadcast_to(array, tensor.shape), tensor.data)

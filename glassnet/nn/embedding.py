@@ -116,6 +116,7 @@ class Embedding(Module):
                     f"Embedding '{self.name}': token id {bad} is out of range for a vocabulary "
                     f"of size {self.input_dim} (ids must be in [0, {self.input_dim - 1}])"
                 )
+        data = backend.to_device_of(data, self.embeddings.data)  # ids follow the table
         out = EmbeddingLookup(data)(self.embeddings)
         if self.mask_zero and data.ndim == 2:
             attach_mask(out, data != 0)

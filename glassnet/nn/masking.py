@@ -98,7 +98,7 @@ class Masking(Module):
             )
         xp = get_array_module(x.data)
         mask = xp.any(x.data != self.mask_value, axis=-1)
-        out = ops.mul(x, Tensor(mask[:, :, None].astype(x.dtype)))
+        out = ops.mul(x, Tensor._wrap(mask[:, :, None].astype(x.dtype)))
         return attach_mask(out, mask)
 
     def get_config(self) -> dict[str, Any]:

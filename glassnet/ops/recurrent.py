@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from glassnet.autograd.tensor import Tensor
+from glassnet.autograd.tensor import Tensor, as_tensor
 from glassnet.backend import Array, get_array_module, to_device_of
 from glassnet.errors import ShapeError
 from glassnet.ops.recurrent_sequence import (
@@ -114,6 +114,7 @@ def simple_rnn(
         activation: ``"tanh"`` or ``"relu"``.
     """
     _check("simple_rnn", x, kernel, recurrent_kernel, 1, mask)
+    x = as_tensor(x)  # on the current device when given as a host array, like the weights
     mask = _mask_array(mask, x)
     h0 = _state(h0, kernel, x.shape[0], recurrent_kernel.shape[0], "h0")
     fn = SimpleRNNSequence(mask, reverse, return_sequences, relu=activation == "relu")
@@ -139,6 +140,7 @@ def lstm(
         mask, reverse, return_sequences: as in :func:`simple_rnn`.
     """
     _check("lstm", x, kernel, recurrent_kernel, 4, mask)
+    x = as_tensor(x)  # on the current device when given as a host array, like the weights
     mask = _mask_array(mask, x)
     units = recurrent_kernel.shape[0]
     h0 = _state(h0, kernel, x.shape[0], units, "h0")
@@ -166,6 +168,7 @@ def gru(
         h0, mask, reverse, return_sequences: as in :func:`simple_rnn`.
     """
     _check("gru", x, kernel, recurrent_kernel, 3, mask)
+    x = as_tensor(x)  # on the current device when given as a host array, like the weights
     mask = _mask_array(mask, x)
     h0 = _state(h0, kernel, x.shape[0], recurrent_kernel.shape[0], "h0")
     fn = GRUSequence(mask, reverse, return_sequences)

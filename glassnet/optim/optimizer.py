@@ -193,6 +193,9 @@ class Optimizer:
         grads = []
         for index, param in enumerate(params):
             grad = param.grad
+            if type(grad) is not type(param.data):
+                # A gradient set by hand as a NumPy array for a GPU parameter: moved over.
+                grad = param.grad = backend.to_device_of(grad, param.data)
             if grad.shape != param.data.shape:
                 raise ShapeError(
                     f"{type(self).__name__}: parameter {index} has shape {param.data.shape} "
