@@ -41,6 +41,10 @@ WORKLOADS: dict[str, tuple[str, str]] = {
         "benchmarks.define_by_run",
         "the MLP as a define-by-run Module of primitive ops vs fused Dense layers",
     ),
+    "gpu": (
+        "benchmarks.gpu",
+        "GPU training (MLP, LeNet-5, ResNet batch 256, LSTM): glassnet on CuPy vs PyTorch CUDA",
+    ),
 }
 
 #: The workloads of issue 9, in the order ``python -m benchmarks`` runs them.
@@ -50,4 +54,6 @@ SUITE: list[str] = ["mlp", "tabular", "lenet", "lstm", "dense", "digits", "defin
 QUICK: dict[str, list[str]] = {
     "lenet": ["--repeats", "3", "--steps", "7", "--warmup", "3", "--memory-steps", "3"],
     "lstm": ["--repeats", "3", "--steps", "4", "--warmup", "2"],
+    # Not in SUITE (CI has no GPU); for ``python -m benchmarks --quick gpu``.
+    "gpu": ["--quick"],
 }

@@ -55,13 +55,21 @@ def make_data(batches: int, batch: int = BATCH, seed: int = 0) -> tuple[np.ndarr
     return x, y
 
 
-def glassnet_step(x: np.ndarray, y: np.ndarray, seed: int = 0) -> tuple[Step, list[np.ndarray]]:
-    """One glassnet training step on batch ``i`` (returns the loss), and the initial weights."""
+def glassnet_model(seed: int = 0):
+    """glassnet's LeNet-5, built (on the host), so that its initial weights exist to share."""
     import glassnet as gn
 
     gn.seed(seed)
     model = gn.models.lenet(SHAPE, CLASSES)
-    model(gn.Tensor(x[0]))  # build, so that the initial weights exist to share
+    model(gn.Tensor(np.zeros((1, *SHAPE), dtype=np.float32)))
+    return model
+
+
+def glassnet_step(x: np.ndarray, y: np.ndarray, seed: int = 0) -> tuple[Step, list[np.ndarray]]:
+    """One glassnet training step on batch ``i`` (returns the loss), and the initial weights."""
+    import glassnet as gn
+
+    model = glassnet_model(seed)
     initial = [p.numpy().copy() for p in model.parameters()]
     optimizer = gn.Adam(model, lr=1e-3)
     loss_fn = gn.nn.get_loss("categorical_crossentropy")
@@ -79,6 +87,11 @@ def glassnet_step(x: np.ndarray, y: np.ndarray, seed: int = 0) -> tuple[Step, li
 
 def torch_step(x: np.ndarray, y: np.ndarray, initial: list[np.ndarray] | None = None) -> Step:
     """The same step in PyTorch: same architecture and optimizer; ``initial`` weights if given."""
+    return harness.torch_adam_step(torch_model(initial), x, y)
+
+
+def torch_model(initial: list[np.ndarray] | None = None):
+    """LeNet-5 in PyTorch (on the CPU), with glassnet's ``initial`` weights if given."""
     import torch
     from torch import nn
 
@@ -101,7 +114,7 @@ def torch_step(x: np.ndarray, y: np.ndarray, initial: list[np.ndarray] | None = 
             # glassnet's Dense kernel is (inputs, outputs), torch's Linear weight the transpose.
             value = value.T if parameter.ndim == 2 else value
             parameter.copy_(torch.from_numpy(np.ascontiguousarray(value)))
-    return harness.torch_adam_step(model, x, y)
+    return model
 
 
 def measure_memory(framework: str, args: argparse.Namespace) -> dict[str, float]:

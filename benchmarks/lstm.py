@@ -45,13 +45,21 @@ def make_data(batches: int, batch: int = BATCH, seed: int = 0) -> tuple[np.ndarr
     return x, y
 
 
-def glassnet_step(x: np.ndarray, y: np.ndarray, seed: int = 0) -> tuple[Step, list[np.ndarray]]:
-    """One glassnet training step on batch ``i`` (returns the loss), and the initial weights."""
+def glassnet_model(seed: int = 0):
+    """glassnet's LSTM + Dense, built (on the host), so that its initial weights exist to share."""
     import glassnet as gn
 
     gn.seed(seed)
     model = gn.Sequential([gn.LSTM(HIDDEN), gn.Dense(CLASSES)])
-    model(gn.Tensor(x[0]))  # build, so that the initial weights exist to share
+    model(gn.Tensor(np.zeros((1, STEPS, FEATURES), dtype=np.float32)))
+    return model
+
+
+def glassnet_step(x: np.ndarray, y: np.ndarray, seed: int = 0) -> tuple[Step, list[np.ndarray]]:
+    """One glassnet training step on batch ``i`` (returns the loss), and the initial weights."""
+    import glassnet as gn
+
+    model = glassnet_model(seed)
     initial = [p.numpy().copy() for p in model.parameters()]
     optimizer = gn.Adam(model, lr=1e-3)
     loss_fn = gn.nn.get_loss("categorical_crossentropy")
@@ -69,6 +77,11 @@ def glassnet_step(x: np.ndarray, y: np.ndarray, seed: int = 0) -> tuple[Step, li
 
 def torch_step(x: np.ndarray, y: np.ndarray, initial: list[np.ndarray] | None = None) -> Step:
     """The same step in PyTorch: nn.LSTM + nn.Linear, Adam; ``initial`` weights if given."""
+    return harness.torch_adam_step(torch_model(initial), x, y)
+
+
+def torch_model(initial: list[np.ndarray] | None = None):
+    """nn.LSTM + nn.Linear (on the CPU), with glassnet's ``initial`` weights if given."""
     import torch
     from torch import nn
 
@@ -96,7 +109,7 @@ def torch_step(x: np.ndarray, y: np.ndarray, initial: list[np.ndarray] | None = 
         with torch.no_grad():
             for name, parameter in model.named_parameters():
                 parameter.copy_(torch.from_numpy(np.ascontiguousarray(values[name])))
-    return harness.torch_adam_step(model, x, y)
+    return model
 
 
 def measure_memory(framework: str, args: argparse.Namespace) -> dict[str, float]:

@@ -99,6 +99,23 @@ def glassnet_factory(sizes: Sequence[int], samples: int, batch: int):
     return factory
 
 
+def torch_model(sizes: Sequence[int], initial: list[np.ndarray] | None = None):
+    """The same MLP in PyTorch (on the CPU), with ``initial`` weights (default: the shared ones)."""
+    import torch
+    from torch import nn
+
+    modules: list[nn.Module] = []
+    for fan_in, fan_out in pairwise(sizes):
+        modules += [nn.Linear(fan_in, fan_out), nn.ReLU()]
+    model = nn.Sequential(*modules[:-1])
+    weights = initial if initial is not None else initial_weights(sizes)
+    with torch.no_grad():
+        for parameter, value in zip(model.parameters(), weights, strict=True):
+            value = value.T if value.ndim == 2 else value  # Linear keeps (out, in)
+            parameter.copy_(torch.from_numpy(np.ascontiguousarray(value)))
+    return model
+
+
 def torch_factory(sizes: Sequence[int], samples: int, batch: int, fused: bool = False):
     def factory(args: argparse.Namespace) -> Step:
         try:
@@ -109,14 +126,7 @@ def torch_factory(sizes: Sequence[int], samples: int, batch: int, fused: bool = 
 
         x, y = make_data(samples, sizes)
         slices = batch_slices(samples, batch)
-        modules: list[nn.Module] = []
-        for fan_in, fan_out in pairwise(sizes):
-            modules += [nn.Linear(fan_in, fan_out), nn.ReLU()]
-        model = nn.Sequential(*modules[:-1])
-        with torch.no_grad():
-            for parameter, value in zip(model.parameters(), initial_weights(sizes), strict=True):
-                value = value.T if value.ndim == 2 else value  # Linear keeps (out, in)
-                parameter.copy_(torch.from_numpy(np.ascontiguousarray(value)))
+        model = torch_model(sizes)
         optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, fused=fused or None)
         loss_fn = nn.CrossEntropyLoss()
         xs, ys = torch.from_numpy(x), torch.from_numpy(y)
