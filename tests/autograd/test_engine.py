@@ -8,6 +8,7 @@ import pytest
 import glassnet as gn
 from glassnet.autograd.function import Function
 from glassnet.errors import ConfigError, GradientError, ShapeError
+from tests.helpers import host
 
 
 def _leaf(values) -> gn.Tensor:
@@ -20,20 +21,20 @@ def _leaf(values) -> gn.Tensor:
 def test_gradients_accumulate_across_two_backward_calls():
     x = _leaf([1.0, -2.0, 3.0])
     (x * x).sum().backward()
-    np.testing.assert_allclose(x.grad, 2 * x.numpy())
+    np.testing.assert_allclose(host(x.grad), 2 * x.numpy())
     (x * x).sum().backward()
-    np.testing.assert_allclose(x.grad, 4 * x.numpy())
+    np.testing.assert_allclose(host(x.grad), 4 * x.numpy())
     (3.0 * x).sum().backward()
-    np.testing.assert_allclose(x.grad, 4 * x.numpy() + 3.0)
+    np.testing.assert_allclose(host(x.grad), 4 * x.numpy() + 3.0)
 
 
 def test_a_tensor_used_twice_gets_the_sum_of_both_gradients():
     x = _leaf([1.5, -0.5])
     (x + x).sum().backward()
-    np.testing.assert_allclose(x.grad, [2.0, 2.0])
+    np.testing.assert_allclose(host(x.grad), [2.0, 2.0])
     x.zero_grad()
     (x * x).sum().backward()
-    np.testing.assert_allclose(x.grad, 2 * x.numpy())
+    np.testing.assert_allclose(host(x.grad), 2 * x.numpy())
 
 
 def test_diamond_graph_sums_both_paths():
@@ -41,14 +42,14 @@ def test_diamond_graph_sums_both_paths():
     a = x * 2.0
     b = x * 3.0
     (a * b).sum().backward()  # 6x² → 12x
-    np.testing.assert_allclose(x.grad, 12 * x.numpy())
+    np.testing.assert_allclose(host(x.grad), 12 * x.numpy())
 
 
 def test_only_tensors_that_require_grad_receive_one():
     x = _leaf([1.0, 2.0])
     c = gn.Tensor([3.0, 4.0], dtype=np.float64)
     (x * c).sum().backward()
-    np.testing.assert_allclose(x.grad, [3.0, 4.0])
+    np.testing.assert_allclose(host(x.grad), [3.0, 4.0])
     assert c.grad is None
 
 
@@ -72,7 +73,7 @@ def test_a_long_chain_does_not_hit_the_recursion_limit():
     for _ in range(3000):
         y = y + 1.0
     y.sum().backward()
-    np.testing.assert_allclose(x.grad, [1.0])
+    np.testing.assert_allclose(host(x.grad), [1.0])
 
 
 # -- independent .grad arrays --------------------------------------------------------------
@@ -82,10 +83,10 @@ def test_leaves_sharing_one_upstream_gradient_get_independent_arrays():
     a = _leaf([1.0, 2.0])
     b = _leaf([3.0, 4.0])
     (a + b).backward(np.array([1.0, 1.0]))
-    np.testing.assert_allclose(a.grad, [1.0, 1.0])
-    np.testing.assert_allclose(b.grad, [1.0, 1.0])
+    np.testing.assert_allclose(host(a.grad), [1.0, 1.0])
+    np.testing.assert_allclose(host(b.grad), [1.0, 1.0])
     a.grad *= 10.0
-    np.testing.assert_allclose(b.grad, [1.0, 1.0])
+    np.testing.assert_allclose(host(b.grad), [1.0, 1.0])
     assert not np.shares_memory(a.grad, b.grad)
 
 
@@ -95,19 +96,19 @@ def test_leaves_receiving_views_of_one_gradient_are_independent():
     (a + b.reshape(4)).sum().backward()
     assert not np.shares_memory(a.grad, b.grad)
     a.grad[0] = 7.0
-    np.testing.assert_allclose(b.grad, np.ones((2, 2)))
+    np.testing.assert_allclose(host(b.grad), np.ones((2, 2)))
 
 
 def test_leaf_gradients_are_writable_even_after_a_sum():
     w = _leaf(np.ones((2, 3)))
     w.sum().backward()
-    assert w.grad.flags.writeable
+    assert getattr(w.grad.flags, "writeable", True)  # CuPy arrays are always writable
     w.grad *= 0.5  # an optimizer or clipping may scale gradients in place
-    np.testing.assert_allclose(w.grad, np.full((2, 3), 0.5))
+    np.testing.assert_allclose(host(w.grad), np.full((2, 3), 0.5))
     v = _leaf(np.ones(3))
     v.mean().backward()
     v.grad += 1.0
-    np.testing.assert_allclose(v.grad, np.full(3, 1.0 + 1.0 / 3.0))
+    np.testing.assert_allclose(host(v.grad), np.full(3, 1.0 + 1.0 / 3.0))
 
 
 # -- no_grad ---------------------------------------------------------------------------
@@ -131,7 +132,7 @@ def test_enable_grad_inside_no_grad_records_again():
         y = x * 2.0
     assert y.requires_grad
     y.sum().backward()
-    np.testing.assert_allclose(x.grad, [2.0])
+    np.testing.assert_allclose(host(x.grad), [2.0])
 
 
 def test_no_grad_is_restored_after_an_exception():
@@ -144,7 +145,9 @@ def test_no_grad_is_restored_after_an_exception():
 def test_backward_itself_records_no_graph():
     x = _leaf([1.0, 2.0])
     (x * x).sum().backward()
-    assert isinstance(x.grad, np.ndarray)
+    # A plain array of the leaf's own kind on the leaf's device, not a Tensor.
+    assert type(x.grad) is type(x.data)
+    assert gn.backend.device_of(x.grad) == x.device
 
 
 # -- non-scalar roots -------------------------------------------------------------------------
@@ -196,8 +199,8 @@ def test_broadcast_add_gradients_have_the_input_shapes():
     out = a + b
     assert out.shape == (3, 2, 4)
     out.sum().backward()
-    np.testing.assert_allclose(a.grad, np.full((3, 1, 4), 2.0))
-    np.testing.assert_allclose(b.grad, np.full((2, 1), 12.0))
+    np.testing.assert_allclose(host(a.grad), np.full((3, 1, 4), 2.0))
+    np.testing.assert_allclose(host(b.grad), np.full((2, 1), 12.0))
 
 
 # -- the central shape check ---------------------------------------------------------------
@@ -230,7 +233,7 @@ def test_a_none_gradient_means_no_gradient_for_that_input():
     a = _leaf([1.0, 2.0])
     b = _leaf([3.0, 4.0])
     _NoGradientForSecondInput()(a, b).sum().backward()
-    np.testing.assert_allclose(a.grad, [3.0, 4.0])
+    np.testing.assert_allclose(host(a.grad), [3.0, 4.0])
     assert b.grad is None
 
 
@@ -256,9 +259,9 @@ def test_retain_graph_allows_a_second_backward():
     x = _leaf([1.0, -2.0])
     y = (x * x).sum()
     y.backward(retain_graph=True)
-    np.testing.assert_allclose(x.grad, 2 * x.numpy())
+    np.testing.assert_allclose(host(x.grad), 2 * x.numpy())
     y.backward()
-    np.testing.assert_allclose(x.grad, 4 * x.numpy())
+    np.testing.assert_allclose(host(x.grad), 4 * x.numpy())
 
 
 def test_a_second_backward_through_a_freed_graph_raises():
@@ -267,7 +270,7 @@ def test_a_second_backward_through_a_freed_graph_raises():
     y.backward()
     with pytest.raises(GradientError, match="retain_graph"):
         y.backward()
-    np.testing.assert_allclose(x.grad, 2 * x.numpy())  # unchanged by the failed call
+    np.testing.assert_allclose(host(x.grad), 2 * x.numpy())  # unchanged by the failed call
 
 
 def test_reusing_part_of_a_freed_graph_raises_instead_of_losing_gradients():

@@ -10,7 +10,15 @@ import pytest
 
 import glassnet as gn
 from glassnet.errors import ConfigError, ShapeError
-from tests.helpers import as_float64_tensor, away_from, check_gradients, check_layer, random_array
+from tests.helpers import (
+    as_float64_tensor,
+    away_from,
+    check_gradients,
+    check_layer,
+    host,
+    random_array,
+    set_values,
+)
 from tests.ops.test_conv import reference_conv1d, reference_conv2d
 
 
@@ -46,8 +54,8 @@ def test_conv2d_with_relu_gradients_away_from_the_kink():
     class Fixed(gn.Conv2D):
         def build(self, input_shape):
             super().build(input_shape)
-            self.kernel.data[...] = [[[[1.0, -0.5], [0.25, 0.5]]], [[[-1.0, 0.5], [0.5, -0.25]]]]
-            self.bias.data[...] = [0.0125, -0.0125]
+            set_values(self.kernel, [[[[1.0, -0.5], [0.25, 0.5]]], [[[-1.0, 0.5], [0.5, -0.25]]]])
+            set_values(self.bias, [0.0125, -0.0125])
 
     x = away_from((2, 1, 4, 4), points=(0.0,), margin=0.3, seed=3)
     x = np.sign(x) * np.round(np.abs(x), 1)  # sums: a multiple of 0.025 ± 0.0125, never 0
@@ -82,17 +90,22 @@ def test_conv_layers_compute_the_reference_convolution():
     np.testing.assert_allclose(out1, expected1, atol=1e-12)
 
 
-def test_filters_and_feature_maps_are_numpy_arrays_of_the_last_call():
+def test_filters_are_numpy_and_feature_maps_are_the_last_call_on_the_layers_device():
     layer = gn.Conv2D(4, 3, padding="same", activation="relu", name="conv1", rng=0)
     assert layer.filters is None and layer.feature_maps is None  # not built, not called
     x = random_array((2, 1, 6, 6), seed=6)
     out = layer(gn.Tensor(x))
     assert isinstance(layer.filters, np.ndarray) and layer.filters.shape == (4, 1, 3, 3)
-    assert layer.filters is not None and np.shares_memory(layer.filters, layer.kernel.data)
-    assert isinstance(layer.feature_maps, np.ndarray)
+    assert layer.filters is not None
+    if layer.kernel.device == "cpu":
+        assert np.shares_memory(layer.filters, layer.kernel.data)  # a view, no copy
+    else:
+        np.testing.assert_array_equal(layer.filters, layer.kernel.numpy())  # a host copy
+    assert type(layer.feature_maps) is type(layer.kernel.data)  # on the CPU, a NumPy array
+    assert gn.backend.device_of(layer.feature_maps) == layer.kernel.device
     assert layer.feature_maps.shape == (2, 4, 6, 6)
-    np.testing.assert_array_equal(layer.feature_maps, out.numpy())
-    assert layer.feature_maps.min() >= 0  # after the activation
+    np.testing.assert_array_equal(host(layer.feature_maps), out.numpy())
+    assert host(layer.feature_maps).min() >= 0  # after the activation
     layer(gn.Tensor(x[:1]))
     assert layer.feature_maps.shape == (1, 4, 6, 6)
 

@@ -9,7 +9,7 @@ import pytest
 
 import glassnet as gn
 from glassnet.errors import ConfigError, ShapeError
-from tests.helpers import check_layer, random_array
+from tests.helpers import check_layer, random_array, set_values
 
 
 @pytest.mark.parametrize(
@@ -50,8 +50,8 @@ def test_kernel_rows_are_inputs_and_columns_are_outputs():
     assert layer.kernel.shape == (2, 3)
     assert layer.bias.shape == (3,)
     kernel = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
-    layer.kernel.data[...] = kernel
-    layer.bias.data[...] = [0.5, -0.5, 1.0]
+    set_values(layer.kernel, kernel)
+    set_values(layer.bias, [0.5, -0.5, 1.0])
     x = np.array([[1.0, 0.0], [0.0, 1.0], [2.0, 1.0]])
     np.testing.assert_allclose(layer(gn.Tensor(x)).numpy(), x @ kernel + [0.5, -0.5, 1.0])
     # Output neuron j of input neuron i is connected by kernel[i, j].

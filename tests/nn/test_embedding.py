@@ -7,7 +7,7 @@ import pytest
 
 import glassnet as gn
 from glassnet.nn.masking import get_mask
-from tests.helpers import check_config_roundtrip, check_state_roundtrip
+from tests.helpers import check_config_roundtrip, check_state_roundtrip, host
 
 IDS = np.array([[1, 3, 3, 0], [4, 2, 0, 0]])
 
@@ -27,12 +27,12 @@ def test_gradient_accumulates_repeated_ids():
     layer.embeddings.grad = None
     layer(IDS).sum().backward()
     counts = np.bincount(IDS.ravel(), minlength=5)
-    np.testing.assert_array_equal(layer.embeddings.grad[:, 0], counts)
+    np.testing.assert_array_equal(host(layer.embeddings.grad)[:, 0], counts)
 
 
 def test_mask_zero_attaches_the_padding_mask():
     out = gn.Embedding(5, 2, mask_zero=True)(IDS)
-    np.testing.assert_array_equal(get_mask(out), IDS != 0)
+    np.testing.assert_array_equal(host(get_mask(out)), IDS != 0)
     assert get_mask(gn.Embedding(5, 2)(IDS)) is None
 
 
@@ -59,12 +59,12 @@ def test_save_load_roundtrips():
 def test_masking_zeroes_and_marks_padded_steps():
     x = np.array([[[1.0, 2.0], [-1.0, -1.0], [3.0, -1.0]]])
     out = gn.Masking(-1.0)(gn.Tensor(x))
-    np.testing.assert_array_equal(get_mask(out), [[True, False, True]])
+    np.testing.assert_array_equal(host(get_mask(out)), [[True, False, True]])
     np.testing.assert_array_equal(out.numpy()[0, 1], 0.0)
     # The gradient flows through real steps only (a central difference is meaningless
     # here: nudging a padded value makes the step real).
     xt = gn.Tensor(x, requires_grad=True)
     gn.Masking(-1.0)(xt).sum().backward()
-    np.testing.assert_array_equal(xt.grad[0, :, 0], [1.0, 0.0, 1.0])
+    np.testing.assert_array_equal(host(xt.grad)[0, :, 0], [1.0, 0.0, 1.0])
     with pytest.raises(gn.ShapeError, match=r"\(batch, time, features\)"):
         gn.Masking()(gn.Tensor(np.zeros((2, 3))))

@@ -7,7 +7,7 @@ import pytest
 
 import glassnet as gn
 from glassnet.errors import ConfigError, ShapeError
-from tests.helpers import check_gradients, check_layer, random_array
+from tests.helpers import check_gradients, check_layer, random_array, set_values
 
 
 def _with_random_affine(layer_cls, **options):
@@ -17,8 +17,8 @@ def _with_random_affine(layer_cls, **options):
         def build(self, input_shape):
             super().build(input_shape)
             rng = np.random.default_rng(5)
-            self.gamma.data[...] = rng.uniform(0.5, 1.5, self.gamma.shape)
-            self.beta.data[...] = rng.uniform(-0.5, 0.5, self.beta.shape)
+            set_values(self.gamma, rng.uniform(0.5, 1.5, self.gamma.shape))
+            set_values(self.beta, rng.uniform(-0.5, 0.5, self.beta.shape))
 
     return lambda: Randomised(**options)
 

@@ -9,7 +9,7 @@ import pytest
 
 import glassnet as gn
 from glassnet import ops
-from tests.helpers import away_from, random_array
+from tests.helpers import away_from, host, random_array
 
 
 def _sigmoid(x):
@@ -83,16 +83,16 @@ def test_relu_cuts_negative_sums_to_zero_and_blocks_their_gradient():
     out = ops.relu(x)
     np.testing.assert_array_equal(out.numpy(), [[3.25, 0.0, 0.0]])
     out.sum().backward()
-    np.testing.assert_array_equal(x.grad, [[1.0, 0.0, 0.0]])
+    np.testing.assert_array_equal(host(x.grad), [[1.0, 0.0, 0.0]])
 
 
 def test_leaky_relu_and_elu_slopes_on_the_negative_side():
     x = gn.Tensor([-2.0, 3.0], requires_grad=True, dtype=np.float64)
     ops.leaky_relu(x, alpha=0.2).sum().backward()
-    np.testing.assert_allclose(x.grad, [0.2, 1.0])
+    np.testing.assert_allclose(host(x.grad), [0.2, 1.0])
     x.zero_grad()
     ops.elu(x, alpha=0.5).sum().backward()
-    np.testing.assert_allclose(x.grad, [0.5 * math.exp(-2.0), 1.0])
+    np.testing.assert_allclose(host(x.grad), [0.5 * math.exp(-2.0), 1.0])
 
 
 def test_step_is_heaviside_with_one_at_zero():
@@ -104,7 +104,7 @@ def test_step_is_heaviside_with_one_at_zero():
 def test_step_has_zero_gradient_by_default():
     x = gn.Tensor([-1.0, 0.5, 2.0], requires_grad=True)
     ops.step(x).sum().backward()
-    np.testing.assert_array_equal(x.grad, [0.0, 0.0, 0.0])
+    np.testing.assert_array_equal(host(x.grad), [0.0, 0.0, 0.0])
 
 
 def test_step_straight_through_passes_the_gradient_unchanged():
@@ -117,14 +117,14 @@ def test_step_straight_through_passes_the_gradient_unchanged():
     out = ops.step(t, straight_through=True)
     np.testing.assert_array_equal(out.numpy(), (x >= 0).astype(float))
     out.backward(upstream)
-    np.testing.assert_array_equal(t.grad, upstream)
+    np.testing.assert_array_equal(host(t.grad), upstream)
     # Composed with smooth functions, the gradient is that of the same graph with step → identity.
     w = random_array((4, 2), seed=6)
 
     def through(activation):
         inp = gn.Tensor(x, requires_grad=True, dtype=np.float64)
         (activation(inp * 2.0) @ w).sum().backward()
-        return inp.grad
+        return host(inp.grad)
 
     np.testing.assert_array_equal(
         through(lambda z: ops.step(z, straight_through=True)), through(ops.identity)
@@ -177,11 +177,11 @@ def test_extreme_logits_give_exact_finite_values_and_gradients(dtype):
     # Saturated sigmoid has exactly zero slope; softplus' slope is the sigmoid.
     x.zero_grad()
     ops.softplus(x).sum().backward()
-    np.testing.assert_array_equal(x.grad, [[1.0, 0.0, 0.5], [0.0, 1.0, 1.0]])
+    np.testing.assert_array_equal(host(x.grad), [[1.0, 0.0, 0.5], [0.0, 1.0, 1.0]])
     # log_softmax' gradient for an all-ones upstream is 1 - 3·softmax.
     x.zero_grad()
     ops.log_softmax(x).sum().backward()
-    np.testing.assert_allclose(x.grad, [[-2.0, 1.0, 1.0], [1.0, -0.5, -0.5]], rtol=1e-6)
+    np.testing.assert_allclose(host(x.grad), [[-2.0, 1.0, 1.0], [1.0, -0.5, -0.5]], rtol=1e-6)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

@@ -91,7 +91,7 @@ def test_both_paths_train_a_float32_network_to_the_same_numbers(monkeypatch):
             optimizer.zero_grad()
             gn.nn.get_loss("categorical_crossentropy")(model(gn.Tensor(x)), y).backward()
             optimizer.step()
-        return [p.data.copy() for p in model.parameters()]
+        return [p.numpy().copy() for p in model.parameters()]
 
     for fused, reference in zip(trained("1"), trained("0"), strict=True):
         np.testing.assert_allclose(fused, reference, rtol=1e-5, atol=1e-6)
