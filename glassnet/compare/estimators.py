@@ -77,7 +77,8 @@ def _check_number(name: str, value: Any, low: float, high: float | None, integer
 def _check_outputs(network: Module, sample: np.ndarray, n_outputs: int) -> None:
     """Build ``network`` on one sample; a ShapeError unless it gives ``n_outputs`` values."""
     with inference_mode(network):
-        shape = network(Tensor(sample.astype(backend.get_default_dtype()))).shape
+        sample_tensor = Tensor(sample.astype(backend.get_default_dtype()), device=network.device)
+        shape = network(sample_tensor).shape
     if shape[1:] != (n_outputs,):
         raise ShapeError(
             f"the network gives outputs of shape {shape[1:]} per sample; this task needs "

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from glassnet import backend
 from glassnet.autograd.tensor import Tensor
 from glassnet.inspect import _trace_format as tf
 from glassnet.nn.dense import Dense
@@ -87,9 +88,9 @@ def loss_lines(
 
 def _slope(fn: Any, options: dict[str, Any], z: Tensor) -> np.ndarray:
     """The activation's derivative at ``z``, from the engine's own backward of it."""
-    point = Tensor(np.array(z.data), requires_grad=True, dtype=z.dtype)
+    point = Tensor(z.data.copy(), requires_grad=True, dtype=z.dtype)
     fn(point, **options).backward(np.ones(point.shape))
-    return np.array(point.grad)
+    return backend.host_copy(point.grad)
 
 
 def layer_step(
@@ -105,16 +106,15 @@ def layer_step(
         index,
         layer.name,
         type(layer).__name__,
-        None if output_grad is None else np.array(output_grad)[0],
+        None if output_grad is None else backend.host_copy(output_grad)[0],
     )
     if record["input"].grad is not None:
-        step.input_grad = np.array(record["input"].grad)[0]
+        step.input_grad = backend.host_copy(record["input"].grad)[0]
     for key, parameter in layer._parameters.items():
-        gradient = np.zeros_like(parameter.data) if parameter.grad is None else parameter.grad
         step.parameters[key] = {
             "before": before[id(parameter)],
-            "gradient": np.array(gradient),
-            "after": np.array(parameter.data),
+            "gradient": tf.host_grad(parameter),
+            "after": tf.host(parameter),
         }
     activation = tf.activation_of(layer)
     if record["z"] is not None:
@@ -139,8 +139,8 @@ def _dense_lines(
     step.lines.append(
         f"layer {step.index}: {tf.describe_layer(layer)} ({inputs} → {units}, {name})"
     )
-    x = np.asarray(record["input"].data)[0]
-    delta = np.asarray(record["z"].grad)[0]
+    x = backend.to_numpy(record["input"].data)[0]
+    delta = backend.to_numpy(record["z"].grad)[0]
     step.delta = delta.copy()
     elementwise = tf.is_elementwise(name)
     upstream = np.asarray(step.output_grad)

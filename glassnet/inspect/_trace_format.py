@@ -13,6 +13,7 @@ from typing import Any, TextIO
 
 import numpy as np
 
+from glassnet import backend
 from glassnet.autograd.tensor import Tensor
 from glassnet.errors import ConfigError, ShapeError
 from glassnet.nn.activations import ACTIVATIONS, Activation
@@ -164,13 +165,14 @@ def model_dtype(model: Module) -> Any:
 
 
 def one_sample(model: Module, x: Any, what: str = "trace") -> Tensor:
-    """``x`` as a batch of one sample (batch axis added when ``x`` is one sample).
+    """``x`` as a batch of one sample (batch axis added when ``x`` is one sample),
+    on the model's device.
 
     Raises:
         ShapeError: ``x`` holds several samples or is empty.
     """
     try:
-        array = np.asarray(x.data if isinstance(x, Tensor) else x, dtype=np.float64)
+        array = np.asarray(host_values(x), dtype=np.float64)
     except (TypeError, ValueError):
         raise ShapeError(f"{what} needs numbers for the input, got {x!r}") from None
     if array.size == 0:
@@ -187,7 +189,24 @@ def one_sample(model: Module, x: Any, what: str = "trace") -> Tensor:
             f"{what} follows one sample, got a batch of {array.shape[0]} (shape {array.shape}); "
             "pass one row, e.g. x[0]"
         )
-    return Tensor(array, dtype=model_dtype(model))
+    return Tensor(array, dtype=model_dtype(model), device=model.device)
+
+
+def host_values(x: Any) -> Any:
+    """A Tensor's or a device array's numbers on the host; anything else as it is."""
+    return backend.to_numpy(x.data if isinstance(x, Tensor) else x)
+
+
+def host(tensor: Tensor) -> np.ndarray:
+    """A NumPy copy of a tensor's numbers, wherever they live (a trace keeps its own copy)."""
+    return backend.host_copy(tensor.data)
+
+
+def host_grad(tensor: Tensor) -> np.ndarray:
+    """A NumPy copy of a tensor's gradient (zeros where backward left none)."""
+    if tensor.grad is None:
+        return np.zeros(tensor.shape, tensor.dtype)
+    return backend.host_copy(tensor.grad)
 
 
 @contextmanager

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from glassnet import backend
 from glassnet.autograd.function import enable_grad, no_grad
 from glassnet.autograd.tensor import Tensor
 from glassnet.errors import ConfigError, ShapeError
@@ -237,7 +238,7 @@ def explain(
 def as_batch(model: Module, x: Any) -> tuple[np.ndarray, bool]:
     """(``x`` as a float64 batch, whether ``x`` was one sample)."""
     try:
-        array = np.asarray(x.data if isinstance(x, Tensor) else x, dtype=np.float64)
+        array = np.asarray(tf.host_values(x), dtype=np.float64)
     except (TypeError, ValueError):
         raise ShapeError(f"inputs must be numbers, got {type(x).__name__}") from None
     sample_shape = tuple(model.input_shape[1:]) if model.input_shape is not None else None
@@ -279,8 +280,8 @@ def resolve_targets(model: Module, batch: np.ndarray, target: Any) -> np.ndarray
 def _outputs(model: Module, batch: np.ndarray) -> np.ndarray:
     """The model's outputs as (samples, values), in eval mode."""
     with tf.eval_mode(model), no_grad():
-        out = model(Tensor(batch, dtype=tf.model_dtype(model)))
-    return np.asarray(out.data, dtype=np.float64).reshape(len(batch), -1)
+        out = model(Tensor(batch, dtype=tf.model_dtype(model), device=model.device))
+    return np.asarray(out.numpy(), dtype=np.float64).reshape(len(batch), -1)
 
 
 def _gradients(model: Module, batch: np.ndarray, targets: np.ndarray) -> np.ndarray:
@@ -289,7 +290,7 @@ def _gradients(model: Module, batch: np.ndarray, targets: np.ndarray) -> np.ndar
     Rows do not interact in eval mode, so the gradient of the sum of the chosen
     outputs is each row's own gradient.
     """
-    inputs = Tensor(batch, requires_grad=True, dtype=tf.model_dtype(model))
+    inputs = Tensor(batch, requires_grad=True, dtype=tf.model_dtype(model), device=model.device)
     # backward also fills the weights' gradients; the model's own are put back after.
     kept = [(parameter, parameter.grad) for parameter in model.parameters()]
     with tf.eval_mode(model), enable_grad():
@@ -302,16 +303,16 @@ def _gradients(model: Module, batch: np.ndarray, targets: np.ndarray) -> np.ndar
             )
         mask = np.zeros(flat.shape, dtype=flat.dtype)
         mask[np.arange(len(batch)), targets] = 1.0
-        (flat * Tensor(mask, dtype=flat.dtype)).sum().backward()
+        (flat * Tensor(mask, dtype=flat.dtype, device=flat.device)).sum().backward()
     for parameter, grad in kept:
         parameter.grad = grad
-    return np.asarray(inputs.grad, dtype=np.float64)
+    return np.asarray(backend.to_numpy(inputs.grad), dtype=np.float64)
 
 
 def _baseline(batch: np.ndarray, baseline: Any) -> np.ndarray:
     if baseline is None:
         return np.zeros_like(batch)
-    start = np.asarray(baseline, dtype=np.float64)
+    start = np.asarray(tf.host_values(baseline), dtype=np.float64)
     if start.shape == batch.shape[1:]:
         return np.broadcast_to(start, batch.shape).copy()
     if start.shape == batch.shape:

@@ -112,8 +112,8 @@ def permutation_importance(
     """
     if not isinstance(n_repeats, (int, np.integer)) or isinstance(n_repeats, bool) or n_repeats < 1:
         raise ConfigError(f"n_repeats must be a positive integer, got {n_repeats!r}")
-    x = np.asarray(x, dtype=np.float64)
-    y = np.asarray(y)
+    x = np.asarray(tf.host_values(x), dtype=np.float64)
+    y = tf.host_values(y)
     if x.ndim < 2 or len(x) < 2:
         raise ShapeError(f"permutation importance needs a batch of samples, got shape {x.shape}")
     if len(y) != len(x):

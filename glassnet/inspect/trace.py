@@ -24,7 +24,7 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from glassnet import ops
+from glassnet import backend, ops
 from glassnet.autograd.function import no_grad
 from glassnet.autograd.tensor import Tensor
 from glassnet.inspect import _trace_format as tf
@@ -143,7 +143,7 @@ def trace(
     max_neurons = tf.check_count("max_neurons", max_neurons)
     sample = tf.one_sample(model, x)
     layers: list[LayerTrace] = []
-    lines = [f"input: x = {tf.vector(sample.data)}"]
+    lines = [f"input: x = {tf.vector(tf.host(sample))}"]
     with tf.eval_mode(model), no_grad():
         if not all(layer.built for layer in tf.leaf_layers(model)):
             model(sample)  # lazy layers create their weights on the first call
@@ -152,9 +152,9 @@ def trace(
             layer_trace, current = trace_layer(index, layer, current, max_neurons)
             layers.append(layer_trace)
             lines.extend(layer_trace.lines)
-    output = np.array(current.data)[0]
+    output = tf.host(current)[0]
     lines.append(f"output: {tf.vector(output)}")
-    result = ForwardTrace(np.array(sample.data)[0], output, layers, "\n".join(lines))
+    result = ForwardTrace(tf.host(sample)[0], output, layers, "\n".join(lines))
     tf.emit(result.text, file)
     return result
 
@@ -197,12 +197,13 @@ def _dense_trace(
         f"layer {index}: {tf.describe_layer(layer)} "
         f"({inputs} input{'s' * (inputs != 1)} → {units} neuron{'s' * (units != 1)}, {activation})"
     ]
-    kernel, bias = np.asarray(layer.kernel.data), layer.bias
-    row, sums, outputs = np.asarray(x.data)[0], np.asarray(z.data)[0], np.asarray(out.data)[0]
+    kernel = backend.to_numpy(layer.kernel.data)
+    bias = None if layer.bias is None else backend.to_numpy(layer.bias.data)
+    row, sums, outputs = tf.host(x)[0], tf.host(z)[0], tf.host(out)[0]
     elementwise = tf.is_elementwise(activation)
     neurons = []
     for j in range(min(units, max_neurons)):
-        b = None if bias is None else float(bias.data[j])
+        b = None if bias is None else float(bias[j])
         neuron = NeuronTrace(
             j, row.copy(), kernel[:, j].copy(), b, float(sums[j]), float(outputs[j])
         )
@@ -223,10 +224,10 @@ def _dense_trace(
         layer.name,
         type(layer).__name__,
         "dense",
-        np.array(x.data)[0],
-        np.array(out.data)[0],
+        row,
+        outputs,
         activation,
-        np.array(z.data)[0],
+        sums,
         neurons,
         lines,
     )
@@ -236,7 +237,8 @@ def _activation_trace(
     index: int, layer: Module, x: Tensor, out: Tensor, activation: str, max_neurons: int
 ) -> LayerTrace:
     lines = [f"layer {index}: {tf.describe_layer(layer)} ({activation}, {x.size} values)"]
-    before, after = np.asarray(x.data).reshape(-1), np.asarray(out.data).reshape(-1)
+    inputs, outputs = tf.host(x), tf.host(out)
+    before, after = inputs.reshape(-1), outputs.reshape(-1)
     if tf.is_elementwise(activation):
         shown = min(before.size, max_neurons)
         for i in range(shown):
@@ -252,8 +254,8 @@ def _activation_trace(
         layer.name,
         type(layer).__name__,
         "activation",
-        np.array(x.data)[0],
-        np.array(out.data)[0],
+        inputs[0],
+        outputs[0],
         activation,
         lines=lines,
     )
@@ -261,7 +263,7 @@ def _activation_trace(
 
 def summary_trace(index: int, layer: Module, x: Tensor, out: Any) -> LayerTrace:
     """One line for a layer whose arithmetic is not written out."""
-    values = np.asarray(out.data if isinstance(out, Tensor) else out)[0]
+    values = tf.host_values(out)[0]
     line = (
         f"layer {index}: {tf.describe_layer(layer)}: output shape {tuple(values.shape)}, "
         f"{tf.stats_text(values)}"
@@ -271,7 +273,7 @@ def summary_trace(index: int, layer: Module, x: Tensor, out: Any) -> LayerTrace:
         layer.name,
         type(layer).__name__,
         "summary",
-        np.array(x.data)[0],
+        tf.host(x)[0],
         values,
         lines=[line],
     )

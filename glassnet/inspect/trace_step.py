@@ -23,6 +23,7 @@ from typing import Any, TextIO
 
 import numpy as np
 
+from glassnet import backend
 from glassnet.autograd.function import enable_grad, no_grad
 from glassnet.autograd.tensor import Tensor
 from glassnet.errors import ConfigError
@@ -151,12 +152,12 @@ def trace_step(
             penalty = model.regularization_loss()
             objective = data_loss + penalty
         objective.backward()
-        before = {id(p): np.array(p.data) for p in parameters.values()}
+        before = {id(p): tf.host(p) for p in parameters.values()}
         optimizer.step()
         with no_grad():
             loss_after = float(loss_fn(model(sample), target).item())
     loss_before = float(data_loss.item())
-    output_grad = np.array(prediction.grad)[0]
+    output_grad = backend.host_copy(prediction.grad)[0]
     lines = ["forward pass:", *_indented(forward.text)]
     lines += loss_lines(loss_fn, forward.output, target, loss_before, output_grad)
     if penalty is not None:
@@ -184,8 +185,8 @@ def trace_step(
         {
             key: {
                 "before": before[id(p)],
-                "gradient": np.zeros_like(before[id(p)]) if p.grad is None else np.array(p.grad),
-                "after": np.array(p.data),
+                "gradient": tf.host_grad(p),
+                "after": tf.host(p),
             }
             for key, p in parameters.items()
         },
@@ -200,7 +201,7 @@ def _indented(text: str) -> list[str]:
 
 def _target(y: Any, output_shape: tuple[int, ...]) -> np.ndarray:
     try:
-        target = np.asarray(y.data if isinstance(y, Tensor) else y, dtype=np.float64)
+        target = np.asarray(tf.host_values(y), dtype=np.float64)
     except (TypeError, ValueError):
         raise ConfigError(f"trace_step needs a numeric target, got {y!r}") from None
     width = int(np.prod(output_shape))

@@ -120,7 +120,7 @@ def _layer_input_shapes(
             "pass input_shape=(features,) or call it once on data first"
         )
     shapes = [first]
-    x = Tensor(np.zeros(first, dtype=np.float32))
+    x = Tensor(np.zeros(first, dtype=np.float32), device=model.device)
     was_training = model.training
     model.eval()
     try:

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from glassnet import backend
 from glassnet.errors import ConfigError
 from glassnet.nn.activations import activation_name
 from glassnet.ops.windows import resolve_padding
@@ -103,7 +104,7 @@ def _weights(graph: GraphBuilder, layer: Any, attribute: str) -> str | None:
     tensor = getattr(layer, attribute, None)
     if tensor is None:
         return None
-    return graph.constant(f"{layer.name}_{attribute}", np.asarray(tensor.data))
+    return graph.constant(f"{layer.name}_{attribute}", backend.to_numpy(tensor.data))
 
 
 def dense(graph: GraphBuilder, layer: Any, x: str, shape: tuple[int, ...]) -> str:

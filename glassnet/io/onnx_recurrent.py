@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from glassnet import backend
 from glassnet.errors import ConfigError
 from glassnet.io.onnx_layers import GraphBuilder
 
@@ -34,11 +35,11 @@ def recurrent(graph: GraphBuilder, layer: Any, x: str, shape: tuple[int, ...]) -
             "model whose recurrent layers return one"
         )
     units, order = layer.units, _ORDER[kind]
-    kernel = _blocks(np.asarray(layer.kernel.data), order, units)
-    recurrent_kernel = _blocks(np.asarray(layer.recurrent_kernel.data), order, units)
-    bias = _blocks(np.asarray(layer.bias.data), order, units)
+    kernel = _blocks(backend.to_numpy(layer.kernel.data), order, units)
+    recurrent_kernel = _blocks(backend.to_numpy(layer.recurrent_kernel.data), order, units)
+    bias = _blocks(backend.to_numpy(layer.bias.data), order, units)
     if kind == "GRU":
-        second = _blocks(np.asarray(layer.recurrent_bias.data), order, units)
+        second = _blocks(backend.to_numpy(layer.recurrent_bias.data), order, units)
     else:
         second = np.zeros_like(bias)  # glassnet has one bias; ONNX adds Wb + Rb
     w = graph.constant(f"{layer.name}_W", kernel.T[None])

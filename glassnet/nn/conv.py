@@ -6,8 +6,8 @@ a grey 8×8 digit is (N, 1, 8, 8), a colour image (N, 3, H, W). The kernel has s
 slides over input channel ``c``. The output is (N, filters, Ho, Wo).
 
 Glass box: after every call a conv layer keeps what it computed in ``feature_maps``
-(a NumPy array (N, filters, Ho, Wo), after the activation: one map per filter and
-sample), and ``filters`` returns its kernel as a NumPy array.
+(an array (N, filters, Ho, Wo) on the layer's device, after the activation: one map
+per filter and sample), and ``filters`` returns its kernel as a NumPy array.
 :func:`feature_maps` runs data through a whole model and returns one layer's maps.
 
 Example:
@@ -118,7 +118,7 @@ class _Conv(Module):
     @property
     def filters(self) -> np.ndarray | None:
         """The kernel as a NumPy array (filters, in_channels, *kernel_size); None before build."""
-        return None if self.kernel is None else np.asarray(self.kernel.data)
+        return None if self.kernel is None else backend.to_numpy(self.kernel.data)
 
     def _expects(self, channels: Any) -> str:
         return self.layout.replace("C", str(channels), 1)
@@ -217,7 +217,8 @@ class Conv2D(_Conv):
 
     Attributes:
         kernel: the weight Parameter (filters, in_channels, kh, kw); ``filters`` is it as NumPy.
-        feature_maps: the output of the last call (N, filters, Ho, Wo), a NumPy array.
+        feature_maps: the output of the last call (N, filters, Ho, Wo), on the layer's device
+            (a NumPy array on the CPU; :func:`feature_maps` always gives NumPy).
     """
 
     layout = "(N, C, H, W)"
@@ -294,4 +295,4 @@ def feature_maps(model: Module, x: Any, layer: Any) -> np.ndarray:
     finally:
         for module, training in modes:
             module.training = training
-    return np.ascontiguousarray(target.feature_maps)
+    return np.ascontiguousarray(backend.to_numpy(target.feature_maps))

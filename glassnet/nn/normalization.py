@@ -85,8 +85,11 @@ class BatchNorm(Module):
             gamma, beta = self.gamma.reshape(stat_shape), self.beta.reshape(stat_shape)
         if not self.training:
             scale = 1.0 / np.sqrt(self.running_var.data + self.epsilon)
-            mean = Tensor(self.running_mean.data.reshape(stat_shape), dtype=x.dtype)
-            return (x - mean) * Tensor(scale.reshape(stat_shape), dtype=x.dtype) * gamma + beta
+            mean = Tensor(
+                self.running_mean.data.reshape(stat_shape), dtype=x.dtype, device=x.device
+            )
+            scale = Tensor(scale.reshape(stat_shape), dtype=x.dtype, device=x.device)
+            return (x - mean) * scale * gamma + beta
         count = x.size // x.shape[1] if x.ndim == 4 else x.shape[0]  # values per statistic
         if count < 2:
             raise ShapeError(

@@ -2,7 +2,7 @@
 
 Pooling shrinks each channel's map by summarising windows of it: the maximum (the
 strongest response of a filter nearby) or the mean. It has no weights. Like the conv
-layers, each pooling layer keeps its last output in ``feature_maps`` (a NumPy array).
+layers, each pooling layer keeps its last output in ``feature_maps`` (an array on the layer's device).
 
 Example:
     >>> import glassnet as gn, numpy as np
@@ -15,8 +15,6 @@ Example:
 from __future__ import annotations
 
 from typing import Any
-
-import numpy as np
 
 from glassnet import ops
 from glassnet.autograd.tensor import Tensor, as_tensor
@@ -54,7 +52,7 @@ class _Pool2D(Module):
                     f"{kind} padding may be at most half the pool size {self.pool_size} "
                     f"(i.e. {half}), got {padding!r}"
                 )
-        self.feature_maps: np.ndarray | None = None
+        self.feature_maps: Any = None  # the last output, on the layer's device
 
     def _pool(self, x: Tensor) -> Tensor:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -123,7 +121,7 @@ class GlobalAveragePooling2D(Module):
 
     def __init__(self, name: str | None = None) -> None:
         super().__init__(name)
-        self.feature_maps: np.ndarray | None = None
+        self.feature_maps: Any = None  # the last output, on the layer's device
 
     def forward(self, x: Any) -> Tensor:
         x = as_tensor(x)

@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from glassnet import backend
 from glassnet.autograd.function import no_grad
 from glassnet.autograd.tensor import Tensor, as_tensor
 from glassnet.errors import ConfigError
@@ -123,7 +124,9 @@ class EvolutionStrategy:
     @staticmethod
     def _flatten(params: list[Tensor]) -> np.ndarray:
         # float64 for the search itself: tiny mutations must not round away.
-        return np.concatenate([np.asarray(p.data, dtype=np.float64).ravel() for p in params])
+        return np.concatenate(
+            [np.asarray(backend.to_numpy(p.data), dtype=np.float64).ravel() for p in params]
+        )
 
     @staticmethod
     def _write(params: list[Tensor], vector: np.ndarray) -> None:
@@ -131,7 +134,10 @@ class EvolutionStrategy:
         for param in params:
             size = param.data.size
             chunk = vector[start : start + size].reshape(param.data.shape)
-            param.data[...] = chunk.astype(param.data.dtype, copy=False)
+            # The search runs on the host; each candidate's weights go to the model's device.
+            param.data[...] = backend.to_device_of(
+                chunk.astype(param.data.dtype, copy=False), param.data
+            )
             start += size
 
     def _evaluate(self, params: list[Tensor], vector: np.ndarray, loss_fn: Callable[[], Any]):
@@ -233,6 +239,9 @@ def evolve(
     generations = check.positive_int("evolve generations", generations)
     loss_object = get_loss(loss)
     inputs, targets = as_tensor(x), as_tensor(y)
+    device = getattr(model, "device", None)
+    if device is not None:  # moved once, not at each of the many evaluations
+        inputs, targets = inputs.to(device), targets.to(device)
 
     def loss_fn() -> float:
         with no_grad():

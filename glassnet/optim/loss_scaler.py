@@ -61,9 +61,13 @@ class LossScaler:
         if self.backoff_factor >= 1:
             raise ConfigError(f"LossScaler backoff_factor must be below 1, got {backoff_factor!r}")
         if isinstance(growth_interval, bool) or not isinstance(growth_interval, int):
-            raise ConfigError(f"LossScaler growth_interval must be an integer, got {growth_interval!r}")
+            raise ConfigError(
+                f"LossScaler growth_interval must be an integer, got {growth_interval!r}"
+            )
         if growth_interval < 1:
-            raise ConfigError(f"LossScaler growth_interval must be at least 1, got {growth_interval}")
+            raise ConfigError(
+                f"LossScaler growth_interval must be at least 1, got {growth_interval}"
+            )
         self.growth_interval = growth_interval
         self.good_steps = 0
         self.skipped_steps = 0

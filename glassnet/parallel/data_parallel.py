@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from glassnet import backend
 from glassnet.parallel.world import LocalWorld, MPIWorld, ParallelError, world
 from glassnet.train.callbacks.base import Callback
 from glassnet.train.checkpointing import Checkpointer
@@ -133,10 +134,11 @@ class DataParallel(Callback):
             if p.grad is None:
                 view[...] = 0
             else:
-                np.multiply(np.ravel(p.grad), weight, out=view)
+                np.multiply(backend.to_numpy(p.grad).ravel(), weight, out=view)
             offset += p.data.size
         for b in buffers:
-            np.multiply(np.ravel(b.data), weight, out=flat[offset : offset + b.data.size])
+            host = backend.to_numpy(b.data).ravel()
+            np.multiply(host, weight, out=flat[offset : offset + b.data.size])
             offset += b.data.size
         flat[offset + _LOSS] = loss * weight
         flat[offset + _PRINT] = self._fingerprint
@@ -151,13 +153,15 @@ class DataParallel(Callback):
         self.allreduce_seconds += time.perf_counter() - started
         self.steps += 1
 
-        offset = 0
+        offset = 0  # the sums go back to where the model lives
         for p in parameters:
             if p.grad is not None:
-                p.grad = flat[offset : offset + p.data.size].reshape(p.data.shape)
+                summed = flat[offset : offset + p.data.size].reshape(p.data.shape)
+                p.grad = backend.to_device_of(summed, p.data)
             offset += p.data.size
         for b in buffers:
-            b.data[...] = flat[offset : offset + b.data.size].reshape(b.data.shape)
+            summed = flat[offset : offset + b.data.size].reshape(b.data.shape)
+            b.data[...] = backend.to_device_of(summed, b.data)
             offset += b.data.size
         self._check_same_batch(flat[offset + _PRINT], flat[offset + _PRINT_SQUARED])
         full = rows.reshape(self._batch, *outputs.shape[1:]).astype(outputs.dtype, copy=True)
@@ -174,11 +178,12 @@ class DataParallel(Callback):
         if not tensors:
             return
         dtype = np.result_type(*(t.data.dtype for t in tensors))
-        flat = np.concatenate([np.ravel(t.data).astype(dtype) for t in tensors])
+        flat = np.concatenate([backend.to_numpy(t.data).ravel().astype(dtype) for t in tensors])
         self.world.broadcast(flat, "the broadcast of rank 0's weights")
         offset = 0
         for t in tensors:
-            t.data[...] = flat[offset : offset + t.data.size].reshape(t.data.shape)
+            values = flat[offset : offset + t.data.size].reshape(t.data.shape)
+            t.data[...] = backend.to_device_of(values, t.data)
             offset += t.data.size
 
     def _check_same_batch(self, total: float, squares: float) -> None:

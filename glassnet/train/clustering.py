@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from glassnet import backend
 from glassnet.errors import ConfigError, DataError
 from glassnet.nn.autoencoder import Autoencoder, dense_autoencoder
 
@@ -65,7 +66,7 @@ def kmeans_labels(x: Any, k: int, seed: int = 0) -> np.ndarray:
     """
     from sklearn.cluster import KMeans
 
-    array = np.asarray(x, dtype=np.float64)
+    array = np.asarray(backend.to_numpy(x), dtype=np.float64)
     array = array.reshape(len(array), -1)
     k = _check_k(k, len(array))
     return KMeans(n_clusters=k, n_init=N_INIT, random_state=seed).fit_predict(array)
@@ -106,7 +107,7 @@ def cluster(
     Returns:
         A :class:`ClusterResult` with the labels, the codes and the autoencoder.
     """
-    array = np.asarray(x, dtype=np.float32)
+    array = np.asarray(backend.to_numpy(x), dtype=np.float32)
     if array.ndim < 2 or len(array) == 0:
         raise DataError(
             f"cluster expects samples first, (samples, features), got shape {array.shape}"

@@ -123,9 +123,16 @@ class GAN:
         self.generator.eval()
         try:
             with no_grad():
-                return np.array(self.generator(Tensor(z)).data)
+                return backend.host_copy(self.generator(self._latent(z)).data)
         finally:
             self.generator.train(was_training)
+
+    def _latent(self, z: np.ndarray) -> Tensor:
+        """Host noise on the generator's device (drawn on the host: one seed, every device)."""
+        return Tensor(z, device=self.generator.device)
+
+    def _real(self, batch: np.ndarray) -> Tensor:
+        return Tensor(batch, device=self.discriminator.device)
 
     def save_samples(self, path: str | Path, n: int = 64) -> None:
         """Write a PNG grid of generated images (the same noise each time)."""
@@ -185,7 +192,7 @@ class GAN:
         return self.history
 
     def _checked_data(self, x: Any) -> np.ndarray:
-        real = np.asarray(x.data if isinstance(x, Tensor) else x)
+        real = backend.to_numpy(x.data if isinstance(x, Tensor) else x)
         if real.ndim < 2 or len(real) == 0 or not np.issubdtype(real.dtype, np.number):
             raise DataError(
                 f"GAN.train expects numeric samples of shape (N, features...) with N >= 1, "
@@ -204,7 +211,7 @@ class GAN:
                     f"the generator makes samples of shape {fake.shape[1:]}, "
                     f"the data has shape {real.shape[1:]}"
                 )
-            self.discriminator(Tensor(real[:1]))
+            self.discriminator(self._real(real[:1]))
         if self.g_optimizer is None:
             self.g_optimizer = Adam(self.generator, lr=DEFAULT_LR, betas=DEFAULT_BETAS)
         if self.d_optimizer is None:
@@ -238,9 +245,9 @@ class GAN:
         """One update of D on a real batch and as many fakes; returns (loss, D(real), D(fake))."""
         with no_grad():
             # No graph through G: the discriminator's loss must not move the generator.
-            fake = self.generator(Tensor(self.noise(len(real_batch))))
+            fake = self.generator(self._latent(self.noise(len(real_batch))))
         self.d_optimizer.zero_grad()
-        real_logits = self.discriminator(Tensor(real_batch))
+        real_logits = self.discriminator(self._real(real_batch))
         fake_logits = self.discriminator(fake.detach())
         loss = discriminator_loss(real_logits, fake_logits, self.label_smoothing)
         loss.backward()
@@ -250,7 +257,7 @@ class GAN:
     def generator_step(self, n: int) -> float:
         """One update of G through D; D's gradients from this pass are discarded."""
         self.g_optimizer.zero_grad()
-        fake_logits = self.discriminator(self.generator(Tensor(self.noise(n))))
+        fake_logits = self.discriminator(self.generator(self._latent(self.noise(n))))
         loss = generator_loss(fake_logits, self.loss)
         loss.backward()
         self.g_optimizer.step()
@@ -261,7 +268,7 @@ class GAN:
 
 def _mean_probability(logits: Tensor) -> float:
     """The mean of sigmoid(logits), computed without overflow."""
-    return float(np.mean(_sigmoid(np.asarray(logits.data, dtype=np.float64))))
+    return float(np.mean(_sigmoid(logits.numpy().astype(np.float64))))
 
 
 def _sigmoid(values: np.ndarray) -> np.ndarray:

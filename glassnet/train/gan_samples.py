@@ -17,13 +17,14 @@ from typing import Any
 
 import numpy as np
 
+from glassnet import backend
 from glassnet.errors import ConfigError, ShapeError
 from glassnet.io.atomic import write_atomic
 
 
 def as_image_batch(images: Any) -> np.ndarray:
-    """(N, H, W) from (N, 1, H, W), (N, H, W) or flat square (N, H*W) arrays."""
-    array = np.asarray(images, dtype=np.float64)
+    """(N, H, W) from (N, 1, H, W), (N, H, W) or flat square (N, H*W) arrays (any device)."""
+    array = np.asarray(backend.to_numpy(images), dtype=np.float64)
     if array.ndim == 4 and array.shape[1] == 1:
         return array[:, 0]
     if array.ndim == 3:

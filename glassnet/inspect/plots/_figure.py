@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
+from glassnet import backend
 from glassnet.errors import ConfigError, DataError
 from glassnet.io.atomic import write_atomic
 from glassnet.nn.module import Module
@@ -66,11 +67,11 @@ def finish(figure: Figure, path: str | Path | None, dpi: int = 100) -> Figure:
 
 
 def as_array(x: Any, what: str) -> np.ndarray:
-    """Data as a NumPy array of numbers (a Tensor's data, a list, a DataFrame)."""
+    """Data as a NumPy array of numbers (a Tensor's data, a list, a DataFrame, a device array)."""
     data = getattr(x, "data", x) if not isinstance(x, np.ndarray) else x
     if hasattr(data, "to_numpy"):
         data = data.to_numpy()
-    array = np.asarray(data)
+    array = backend.to_numpy(data)
     if array.dtype.kind not in "biuf":
         raise DataError(f"{what} must be numbers, got an array of {array.dtype}")
     if array.size == 0:

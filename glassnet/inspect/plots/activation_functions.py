@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
+from glassnet import backend
 from glassnet.autograd.tensor import Tensor
 from glassnet.errors import ConfigError
 from glassnet.inspect.plots._figure import finish, new_figure
@@ -52,7 +53,7 @@ def curve(name: str, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     inputs = Tensor(x, requires_grad=True, dtype=np.float64)
     outputs = fn(inputs)
     outputs.sum().backward()
-    return np.asarray(outputs.data, dtype=np.float64), np.asarray(inputs.grad, dtype=np.float64)
+    return outputs.numpy().astype(np.float64), backend.to_numpy(inputs.grad).astype(np.float64)
 
 
 def plot_activation_functions(

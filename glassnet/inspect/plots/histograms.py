@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
+from glassnet import backend
 from glassnet.autograd.function import no_grad
 from glassnet.autograd.tensor import Tensor
 from glassnet.errors import ConfigError
@@ -43,11 +44,11 @@ def layer_activations(model: Module, x: Any) -> list[tuple[str, np.ndarray]]:
     out: list[tuple[str, np.ndarray]] = []
     try:
         with no_grad():
-            value: Any = Tensor(inputs)
+            value: Any = Tensor(inputs, device=model.device)
             for layer in layers:
                 value = layer(value)
                 if layer._parameters or hasattr(layer, "activation"):
-                    out.append((layer.name, np.asarray(value.data, dtype=np.float64)))
+                    out.append((layer.name, value.numpy().astype(np.float64)))
     finally:
         model.train(was_training)
     return out
@@ -78,10 +79,13 @@ def layer_gradients(
     try:
         for p in parameters:
             p.grad = None
-        value = loss_fn(model(Tensor(as_array(x, "x"))), as_array(y, "y"))
+        value = loss_fn(model(Tensor(as_array(x, "x"), device=model.device)), as_array(y, "y"))
         value.backward()
         found = layers_with(model, "kernel")
-        return [(layer.name, np.array(layer.kernel.grad, dtype=np.float64)) for _, layer in found]
+        return [
+            (layer.name, backend.host_copy(layer.kernel.grad).astype(np.float64))
+            for _, layer in found
+        ]
     finally:
         model.train(was_training)
         for p, grad in zip(parameters, saved, strict=True):

@@ -127,12 +127,12 @@ def plot_loss_surface(
         raise ConfigError(
             f"steps must be ≥ 0, lr and span > 0; got steps={steps}, lr={lr}, span={span}"
         )
-    trained = np.array([p.data[i] for _, p, i in chosen], dtype=np.float64)
+    trained = np.array([float(p.data[i]) for _, p, i in chosen], dtype=np.float64)
     begin = trained + 0.8 * span if start is None else np.asarray(start, dtype=np.float64)
     if begin.shape != trained.shape:
         raise ConfigError(f"start needs one value per weight ({len(chosen)}), got {list(begin)}")
 
-    saved = [(p, np.array(p.data), p.grad) for p in model.parameters()]
+    saved = [(p, p.data.copy(), p.grad) for p in model.parameters()]
     was_training = model.training
     model.eval()
     try:
@@ -186,13 +186,13 @@ def plot_loss_surface(
 
 def _set(chosen, values) -> None:
     for (_, parameter, index), value in zip(chosen, values, strict=True):
-        parameter.data[index] = value
+        parameter.data[index] = float(value)
 
 
 def _loss_at(model, chosen, loss_fn, x, y, values) -> float:
     _set(chosen, values)
     with no_grad():
-        return float(loss_fn(model(Tensor(x)), y).item())
+        return float(loss_fn(model(Tensor(x, device=model.device)), y).item())
 
 
 def _descend(model, chosen, loss_fn, x, y, begin, steps, lr) -> np.ndarray:
@@ -202,11 +202,11 @@ def _descend(model, chosen, loss_fn, x, y, begin, steps, lr) -> np.ndarray:
     for step in range(steps + 1):
         _set(chosen, values)
         model.zero_grad()
-        value = loss_fn(model(Tensor(x)), y)
+        value = loss_fn(model(Tensor(x, device=model.device)), y)
         rows.append([*values, float(value.item())])
         if step == steps:
             break
         value.backward()
-        gradient = np.array([p.grad[i] for _, p, i in chosen], dtype=np.float64)
+        gradient = np.array([float(p.grad[i]) for _, p, i in chosen], dtype=np.float64)
         values = values - lr * gradient
     return np.array(rows)

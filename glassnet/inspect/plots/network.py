@@ -105,7 +105,7 @@ def plot_network(
     axes = figure.add_subplot()
     segments, colors, widths = [], [], []
     for column, layer in enumerate(layers):
-        weights = np.asarray(layer.kernel.data, dtype=np.float64)
+        weights = layer.kernel.numpy().astype(np.float64)
         largest = float(np.abs(weights).max()) or 1.0
         for i in shown[column]:
             for j in shown[column + 1]:

@@ -64,7 +64,7 @@ def plot_weights(
     for axes in grid.flat[len(found) :]:
         axes.remove()
     for axes, (_, layer) in zip(grid.flat, found, strict=False):
-        kernel = np.asarray(layer.kernel.data, dtype=np.float64)
+        kernel = layer.kernel.numpy().astype(np.float64)
         matrix = _as_matrix(kernel)
         limit = float(np.abs(matrix).max()) or 1.0
         image = axes.imshow(
