@@ -16,7 +16,7 @@ from glassnet import backend
 from glassnet.backend import devices
 from tests.standin_device import StandinDevice
 
-SUITE_DEVICE = os.environ.get("GLASSNET_TEST_DEVICE", "cpu")
+SUITE_DEVICE = os.environ.get("GLASSNET_TEST_DEVICE") or "cpu"
 
 
 @pytest.fixture(autouse=True, scope="session")

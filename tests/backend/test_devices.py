@@ -12,6 +12,7 @@ import glassnet as gn
 from glassnet import backend
 from glassnet.backend import devices
 from glassnet.backend.gpu import GPUDevice
+from tests.conftest import SUITE_DEVICE
 from tests.standin_device import StandinArray, standin_module
 
 
@@ -46,7 +47,7 @@ def test_unknown_devices_are_refused_with_the_known_names():
         gn.set_device("tpu")
     with pytest.raises(gn.ConfigError, match="named by a string"):
         gn.Tensor([1.0]).to(0)
-    assert gn.get_device() == "cpu"
+    assert gn.get_device() == SUITE_DEVICE
 
 
 def test_the_gpu_without_cupy_says_how_to_install_it(monkeypatch):
@@ -82,7 +83,7 @@ def test_the_gpu_without_a_driver_or_device_says_so(monkeypatch):
 
 @pytest.mark.skipif(devices.unavailable_reason("gpu") is None, reason="this machine has a GPU")
 def test_asking_for_the_missing_gpu_is_a_clear_error_and_changes_nothing():
-    model = gn.Sequential([gn.Dense(2, rng=0)])
+    model = gn.Sequential([gn.Dense(2, rng=0)]).to("cpu")
     model(np.ones((1, 3)))
     for ask in (
         lambda: gn.set_device("gpu"),
@@ -92,7 +93,7 @@ def test_asking_for_the_missing_gpu_is_a_clear_error_and_changes_nothing():
     ):
         with pytest.raises(gn.ConfigError, match=r"device '(gpu|cuda)' is not available: "):
             ask()
-    assert gn.get_device() == "cpu" and model.device == "cpu"
+    assert gn.get_device() == SUITE_DEVICE and model.device == "cpu"
 
 
 def test_checking_a_host_type_never_imports_cupy():
@@ -103,7 +104,7 @@ def test_checking_a_host_type_never_imports_cupy():
 
 @pytest.mark.parametrize("device", ["standin"], indirect=True)
 def test_tensor_to_is_differentiable_and_model_to_places_later_weights(device):
-    x = gn.Tensor([1.0, 2.0], requires_grad=True)
+    x = gn.Tensor([1.0, 2.0], requires_grad=True, device="cpu")
     on_device = x.to(device)
     assert on_device.device == device and x.to("cpu") is x
     (on_device * on_device).sum().backward()
@@ -119,12 +120,14 @@ def test_tensor_to_is_differentiable_and_model_to_places_later_weights(device):
 
 @pytest.mark.parametrize("device", ["standin"], indirect=True)
 def test_the_current_device_places_new_tensors_and_weights(device):
+    with backend.using_device("cpu"):
+        assert gn.Tensor([1.0]).device == "cpu"
     with backend.using_device(device):
         assert gn.get_device() == device
         assert gn.Tensor([1.0]).device == device
         assert gn.Tensor([1.0], device="cpu").device == "cpu"
         layer = gn.Dense(2, rng=0)
         layer(np.ones((1, 3)))
-    assert gn.get_device() == "cpu"
+    assert gn.get_device() == SUITE_DEVICE
     assert layer.device == device
     assert gn.Tensor(layer.kernel.data).device == device  # a device array stays put
