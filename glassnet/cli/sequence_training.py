@@ -218,7 +218,9 @@ def run(args: argparse.Namespace) -> int:
         "target_scaler": target_scaler.get_state(),
     }
     decay = {"weight_decay": args.weight_decay} if getattr(args, "weight_decay", 0) else {}
-    model.compile(args.optimizer, "mse", lr=args.lr, **decay)
+    model.compile(
+        args.optimizer, "mse", precision=getattr(args, "precision", "float32"), lr=args.lr, **decay
+    )
     epochs, patience = auto_epochs(args, n_fit)
     callbacks: list[Any] = []
     if patience > 0 and n_val:

@@ -108,6 +108,8 @@ def run(args: argparse.Namespace) -> int:
     # A tuned configuration replaces the options it sets (glassnet tune, best.json).
     tuned = tune_command.apply_config(args) if getattr(args, "config", None) else None
     check_choices(args)
+    if getattr(args, "device", None):
+        gn.set_device(args.device)  # a clear error, before any data is read, without a GPU
     if sequence_training.wants_sequences(args):
         return sequence_training.run(args)  # a recurrent forecast of a time series
     hidden = hidden_sizes(args.layers)
@@ -166,9 +168,17 @@ def run(args: argparse.Namespace) -> int:
     model.preprocessing = preprocessing
     decay = {"weight_decay": args.weight_decay} if getattr(args, "weight_decay", 0) else {}
     if source.task == "classification":
-        model.compile(args.optimizer, "categorical_crossentropy", ["accuracy"], lr=args.lr, **decay)
+        loss, metrics = "categorical_crossentropy", ["accuracy"]
     else:
-        model.compile(args.optimizer, "mse", ["r2"], lr=args.lr, **decay)
+        loss, metrics = "mse", ["r2"]
+    model.compile(
+        args.optimizer,
+        loss,
+        metrics,
+        precision=getattr(args, "precision", "float32"),
+        lr=args.lr,
+        **decay,
+    )
 
     # Too few samples for a test split are too few for a validation split as well.
     validation_split = 0.1 if held_out else 0.0

@@ -148,6 +148,19 @@ def add_parser(commands: Any, run: Callable[[argparse.Namespace], int]) -> None:
         help="L2 weight decay added to the gradient by the optimizer (default: 0)",
     )
     parser.add_argument(
+        "--device",
+        default=None,
+        help="where to train: cpu (the default) or gpu (needs CuPy and an NVIDIA GPU: "
+        "pip install 'glassnet[gpu]')",
+    )
+    parser.add_argument(
+        "--precision",
+        default="float32",
+        choices=["float32", "mixed_float16"],
+        help="mixed_float16: float16 products with float32 weights and loss scaling "
+        "(for GPUs; slower on a CPU)",
+    )
+    parser.add_argument(
         "--config",
         default=None,
         help="a best.json written by 'glassnet tune': its layers, activation, dropout, lr, "

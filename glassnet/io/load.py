@@ -170,7 +170,7 @@ def _restore_training(
     training = document.get("training")
     if training:
         try:
-            unknown = sorted(set(training) - {"loss", "metrics", "optimizer"})
+            unknown = sorted(set(training) - {"loss", "metrics", "optimizer", "precision"})
             if unknown:
                 raise KeyError(f"unknown entries {unknown}")
             optimizer = training["optimizer"]
@@ -178,7 +178,12 @@ def _restore_training(
             # a cosine schedule ends); the optimizer's constructor would refuse it.
             settings = {k: v for k, v in optimizer["hyperparameters"].items() if k != "lr"}
             compile_model(
-                model, optimizer["type"].lower(), training["loss"], training["metrics"], **settings
+                model,
+                optimizer["type"].lower(),
+                training["loss"],
+                training["metrics"],
+                precision=training.get("precision", "float32"),
+                **settings,
             )
             slots = {
                 k.removeprefix("optimizer/"): v

@@ -58,6 +58,8 @@ def training_sections(model: Module) -> dict[str, Any]:
             "metrics": [metric.name for metric in config.metrics],
             "optimizer": optimizer_config,
         }
+        if config.precision != "float32":  # float32 files stay as they were
+            document["training"]["precision"] = config.precision
     history = getattr(model, "history", None)
     if history is not None:
         document["history"] = history.to_dict()

@@ -69,3 +69,15 @@ def test_a_resumed_mixed_precision_run_keeps_its_loss_scale(tmp_path):
     )
     for key, value in straight.state_dict().items():
         np.testing.assert_array_equal(model.state_dict()[key], value)
+
+
+def test_a_saved_mixed_precision_model_loads_with_its_precision(tmp_path):
+    model, _ = _train("mixed_float16")
+    model.save(tmp_path / "model.safetensors")
+    loaded = gn.load(tmp_path / "model.safetensors")
+    assert loaded.training_config.precision == "mixed_float16"
+    x, _ = _data()
+    np.testing.assert_array_equal(loaded.predict(x), model.predict(x))
+    float32_model, _ = _train("float32")
+    float32_model.save(tmp_path / "plain.safetensors")
+    assert gn.load(tmp_path / "plain.safetensors").training_config.precision == "float32"
