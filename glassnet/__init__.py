@@ -23,6 +23,8 @@ from glassnet.backend import get_device as get_device
 from glassnet.backend import seed as seed
 from glassnet.backend import set_default_dtype as set_default_dtype
 from glassnet.backend import set_device as set_device
+from glassnet.backend import using_device as using_device
+from glassnet.backend.precision import autocast as autocast
 from glassnet.compare.comparison import compare as compare
 from glassnet.compare.conformal import prediction_intervals as prediction_intervals
 from glassnet.compare.conformal import prediction_sets as prediction_sets
@@ -100,6 +102,7 @@ from glassnet.optim import Adam as Adam
 from glassnet.optim import AdamW as AdamW
 from glassnet.optim import CosineAnnealingLR as CosineAnnealingLR
 from glassnet.optim import ExponentialLR as ExponentialLR
+from glassnet.optim import LossScaler as LossScaler
 from glassnet.optim import RMSprop as RMSprop
 from glassnet.optim import StepLR as StepLR
 from glassnet.optim import clip_grad_norm as clip_grad_norm
@@ -169,6 +172,7 @@ __all__ = [
     "LeakyReLU",
     "LearningRateScheduler",
     "LogSoftmax",
+    "LossScaler",
     "Masking",
     "MaxPool2D",
     "ModelCheckpoint",
@@ -199,6 +203,7 @@ __all__ = [
     "TreeRNN",
     "UpSampling2D",
     "adjusted_rand_index",
+    "autocast",
     "batch_trees",
     "clip_grad_norm",
     "clip_grad_value",
@@ -236,4 +241,5 @@ __all__ = [
     "sklearn",
     "tune",
     "unbroadcast",
+    "using_device",
 ]

@@ -25,6 +25,7 @@ from glassnet.optim.factory import OPTIMIZERS as OPTIMIZERS
 from glassnet.optim.factory import SCHEDULES as SCHEDULES
 from glassnet.optim.factory import get_optimizer as get_optimizer
 from glassnet.optim.factory import get_schedule as get_schedule
+from glassnet.optim.loss_scaler import LossScaler as LossScaler
 from glassnet.optim.optimizer import Optimizer as Optimizer
 from glassnet.optim.optimizer import ParameterState as ParameterState
 from glassnet.optim.plateau import ReduceLROnPlateau as ReduceLROnPlateau
@@ -47,6 +48,7 @@ __all__ = [
     "EvolutionStrategy",
     "ExponentialLR",
     "LRSchedule",
+    "LossScaler",
     "Optimizer",
     "ParameterState",
     "RMSprop",
