@@ -31,6 +31,7 @@ import numpy as np
 from glassnet import backend
 from glassnet.autograd.tensor import Tensor
 from glassnet.errors import ConfigError, ShapeError
+from glassnet.nn._placement import input_on_device, move_tensors
 
 _name_counters: dict[str, Iterator[int]] = {}
 
@@ -147,7 +148,7 @@ class Module:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if args and self._device is not None:
-            args = (self._on_own_device(args[0]), *args[1:])
+            args = (input_on_device(args[0], self._device), *args[1:])
         if args:
             shape = getattr(args[0], "shape", None)
             if shape is None and isinstance(args[0], (list, tuple)):
@@ -164,18 +165,6 @@ class Module:
         if isinstance(out, Tensor):
             object.__setattr__(self, "output_shape", out.data.shape)
         return out
-
-    def _on_own_device(self, x: Any) -> Any:
-        """The input on this module's device (set by ``.to``), as Keras places inputs."""
-        if isinstance(x, Tensor):
-            return x if x.device == self._device else ops.to_device(x, self._device)
-        if isinstance(x, (list, tuple)):
-            numbers = _holds_numbers(x)
-        else:
-            numbers = isinstance(x, (np.ndarray, np.number, int, float))
-        if numbers or backend.device_of(x) != "cpu":
-            return Tensor(x, device=self._device)
-        return x  # another kind of input (a tree batch, several inputs): its module moves it
 
     def check_features(self, x: Any, expected: int) -> None:
         """Raise a ``ShapeError`` naming this layer unless ``x`` has ``expected`` features."""
@@ -243,18 +232,13 @@ class Module:
         """Move every parameter and buffer to ``device`` (``"cpu"`` or ``"gpu"``); returns self.
 
         Layers not built yet create their weights there, and inputs given to the module
-        are moved there. Create the optimizer after moving, as in PyTorch.
-
-        Raises:
-            ConfigError: the device is unknown or not available on this machine.
+        are moved there. Create the optimizer after moving, as in PyTorch. An unknown or
+        unavailable device is a ConfigError.
         """
         target = backend.get_device_object(device).name
         for module in self.modules():
             object.__setattr__(module, "_device", target)
-            for tensor in [*module._parameters.values(), *module._buffers.values()]:
-                tensor.data = backend.to_device(tensor.data, target)
-                if tensor.grad is not None:
-                    tensor.grad = backend.to_device(tensor.grad, target)
+            move_tensors([*module._parameters.values(), *module._buffers.values()], target)
         return self
 
     # -- modes and gradients --------------------------------------------------------
@@ -413,14 +397,3 @@ class Module:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name='{self.name}')"
-
-
-def _holds_numbers(values: list | tuple) -> bool:
-    """Nested lists of numbers (one input), as opposed to a list of several inputs."""
-    first = values[0] if values else 0
-    while isinstance(first, (list, tuple)) and first:
-        first = first[0]
-    return isinstance(first, (int, float, np.number))
-
-
-from glassnet import ops  # noqa: E402  (ops builds on Tensor, as Module does)
