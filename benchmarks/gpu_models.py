@@ -161,13 +161,7 @@ def glassnet_resnet(blocks: int = 1, classes: int = CLASSES, seed: int = 0) -> A
             super().__init__()
             self.stem = gn.Conv2D(WIDTHS[0], 3, padding=1, use_bias=False)
             self.stem_bn = gn.BatchNorm()
-            layers, channels = [], WIDTHS[0]
-            for stage, filters in enumerate(WIDTHS):
-                for block in range(blocks):
-                    stride = 2 if stage > 0 and block == 0 else 1
-                    layers.append(BasicBlock(channels, filters, stride))
-                    channels = filters
-            self.stages = gn.Sequential(layers)
+            self.stages = gn.Sequential([BasicBlock(*plan) for plan in block_plan(blocks)])
             self.pool = gn.GlobalAveragePooling2D()
             self.fc = gn.Dense(classes)
 
@@ -177,6 +171,17 @@ def glassnet_resnet(blocks: int = 1, classes: int = CLASSES, seed: int = 0) -> A
 
     gn.seed(seed)
     return ResNet()
+
+
+def block_plan(blocks: int) -> list[tuple[int, int, int]]:
+    """(input channels, filters, stride) of each residual block: ``blocks`` per stage,
+    the first block of every stage after the first halving the image."""
+    plan, channels = [], WIDTHS[0]
+    for stage, filters in enumerate(WIDTHS):
+        for block in range(blocks):
+            plan.append((channels, filters, 2 if stage > 0 and block == 0 else 1))
+            channels = filters
+    return plan
 
 
 def torch_resnet(blocks: int = 1, classes: int = CLASSES, initial: list | None = None) -> Any:
@@ -206,14 +211,8 @@ def torch_resnet(blocks: int = 1, classes: int = CLASSES, initial: list | None =
             super().__init__()
             self.stem = nn.Conv2d(SHAPE[0], WIDTHS[0], 3, padding=1, bias=False)
             self.stem_bn = nn.BatchNorm2d(WIDTHS[0])
-            layers, channels = [], WIDTHS[0]
-            for stage, filters in enumerate(WIDTHS):
-                for block in range(blocks):
-                    stride = 2 if stage > 0 and block == 0 else 1
-                    layers.append(BasicBlock(channels, filters, stride))
-                    channels = filters
-            self.stages = nn.Sequential(*layers)
-            self.fc = nn.Linear(channels, classes)
+            self.stages = nn.Sequential(*[BasicBlock(*plan) for plan in block_plan(blocks)])
+            self.fc = nn.Linear(WIDTHS[-1], classes)
 
         def forward(self, x: Any) -> Any:
             x = torch.relu(self.stem_bn(self.stem(x)))
