@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import glassnet as gn
+from tests.helpers import set_values
 
 
 def test_one_weight_gradient_descent_gives_gradient_8_and_new_weight_4_2():
@@ -31,12 +32,12 @@ def test_one_weight_gradient_descent_gives_gradient_8_and_new_weight_4_2():
 
 def test_the_worked_relu_neuron_gives_3_25_and_cuts_negative_sums_to_0():
     neuron = gn.Dense(1, activation="relu", input_dim=2)
-    neuron.kernel.data[...] = [[1.0], [0.5]]  # rows: the inputs the connections come from
-    neuron.bias.data[...] = 2.0
+    set_values(neuron.kernel, [[1.0], [0.5]])  # rows: the inputs the connections come from
+    set_values(neuron.bias, 2.0)
     out = neuron(gn.Tensor([[1.0, 0.5]]))
     assert out.shape == (1, 1)
     assert out.item() == 3.25  # 1·1 + 0.5·0.5 + 2
-    neuron.bias.data[...] = -2.0
+    set_values(neuron.bias, -2.0)
     assert neuron(gn.Tensor([[1.0, 0.5]])).item() == 0.0  # 1.25 − 2 < 0, cut by the ReLU
     assert neuron(gn.Tensor([[-3.0, 0.5]])).item() == 0.0
 

@@ -8,11 +8,12 @@ import numpy as np
 
 import glassnet as gn
 from tests.cli.conftest import assert_user_error, snapshot
+from tests.helpers import set_values
 
 
 def save_single_weight(folder):
     layer = gn.Dense(1, use_bias=False, input_dim=1, name="w")
-    layer.kernel.data[:] = 5.0
+    set_values(layer.kernel, 5.0)
     model = gn.Sequential([layer], name="single_weight")
     model(gn.Tensor([[2.0]]))
     path = folder / "model.safetensors"
@@ -23,8 +24,8 @@ def save_single_weight(folder):
 def save_articles_neuron(folder):
     # Fixed names: the file's size does not depend on which tests ran before.
     hidden = gn.Dense(1, activation="relu", input_dim=2, name="hidden_neuron_a1")
-    hidden.kernel.data[:] = [[1.0], [0.5]]
-    hidden.bias.data[:] = [2.0]
+    set_values(hidden.kernel, [[1.0], [0.5]])
+    set_values(hidden.bias, [2.0])
     model = gn.Sequential([hidden], name="articles_network")
     model(gn.Tensor([[1.0, 0.5]]))
     path = folder / "neuron.safetensors"

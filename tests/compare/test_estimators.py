@@ -156,10 +156,10 @@ def test_the_same_random_state_gives_the_same_model_and_another_a_different_one(
 
 def test_random_state_does_not_disturb_the_global_glassnet_seed():
     gn.seed(5)
-    expected = gn.Dense(3)(gn.Tensor(np.ones((1, 2)))).data
+    expected = gn.Dense(3)(gn.Tensor(np.ones((1, 2)))).numpy()
     gn.seed(5)
     NeuralNetClassifier((4,), epochs=1, random_state=0).fit(np.ones((4, 2)), [0, 1, 0, 1])
-    np.testing.assert_array_equal(gn.Dense(3)(gn.Tensor(np.ones((1, 2)))).data, expected)
+    np.testing.assert_array_equal(gn.Dense(3)(gn.Tensor(np.ones((1, 2)))).numpy(), expected)
 
 
 def test_clones_share_no_state_and_a_given_module_is_rebuilt_not_trained():

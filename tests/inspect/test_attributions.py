@@ -9,13 +9,13 @@ import pytest
 
 import glassnet as gn
 from glassnet.errors import ConfigError, ShapeError
-from tests.helpers import random_array
+from tests.helpers import host, random_array, set_values
 
 
 def linear_model() -> gn.Sequential:
     layer = gn.Dense(1, input_dim=3)
-    layer.kernel.data[:] = [[2.0], [-1.0], [0.5]]
-    layer.bias.data[:] = [0.25]
+    set_values(layer.kernel, [[2.0], [-1.0], [0.5]])
+    set_values(layer.bias, [0.25])
     return gn.Sequential([layer])
 
 
@@ -54,8 +54,8 @@ def test_saliency_matches_central_differences():
         for feature in range(4):
             step = np.zeros(4)
             step[feature] = eps
-            up = model(gn.Tensor((x[row] + step)[None], dtype=np.float64)).data[0, 1]
-            down = model(gn.Tensor((x[row] - step)[None], dtype=np.float64)).data[0, 1]
+            up = model(gn.Tensor((x[row] + step)[None], dtype=np.float64)).numpy()[0, 1]
+            down = model(gn.Tensor((x[row] - step)[None], dtype=np.float64)).numpy()[0, 1]
             assert grads[row, feature] == pytest.approx((up - down) / (2 * eps), rel=1e-5, abs=1e-8)
 
 
@@ -105,9 +105,11 @@ def test_integrated_gradients_are_complete_for_a_cnn():
 def test_attributions_leave_the_models_gradients_alone():
     model = classifier(3)
     for parameter in model.parameters():
-        parameter.grad = np.full(parameter.shape, 7.0, dtype=parameter.dtype)
+        parameter.grad = gn.backend.to_device_of(
+            np.full(parameter.shape, 7.0, dtype=parameter.dtype), parameter.data
+        )
     gn.inspect.integrated_gradients(model, random_array((2, 4)), steps=4)
-    assert all(np.all(p.grad == 7.0) for p in model.parameters())
+    assert all(np.all(host(p.grad) == 7.0) for p in model.parameters())
 
 
 def test_explain_ranks_the_features_of_one_prediction():

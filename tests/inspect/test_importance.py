@@ -9,11 +9,12 @@ import pytest
 
 import glassnet as gn
 from glassnet.errors import ConfigError, ShapeError
+from tests.helpers import set_values
 
 
 def weighted_sum_model(weights) -> gn.Sequential:
     layer = gn.Dense(1, input_dim=len(weights))
-    layer.kernel.data[:] = np.reshape(weights, (-1, 1))
+    set_values(layer.kernel, np.reshape(weights, (-1, 1)))
     return gn.Sequential([layer])
 
 

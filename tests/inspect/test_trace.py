@@ -9,13 +9,14 @@ import pytest
 
 import glassnet as gn
 from glassnet.errors import ConfigError, ShapeError
+from tests.helpers import set_values
 
 
 def articles_network() -> gn.Sequential:
     """The articles' hidden layer: a1 = 1·1 + 0.5·0.5 + 2 (and a2 giving -0.3), then ReLU."""
     hidden = gn.Dense(2, activation="relu", input_dim=2)
-    hidden.kernel.data[:] = [[1.0, -0.5], [0.5, 0.4]]
-    hidden.bias.data[:] = [2.0, 0.0]
+    set_values(hidden.kernel, [[1.0, -0.5], [0.5, 0.4]])
+    set_values(hidden.bias, [2.0, 0.0])
     return gn.Sequential([hidden])
 
 
@@ -61,14 +62,16 @@ def test_traced_numbers_are_the_engines():
             module = model[layer.index - 1]
             np.testing.assert_allclose(
                 layer.pre_activation,
-                current @ module.kernel.data + module.bias.data,
+                current @ module.kernel.numpy() + module.bias.numpy(),
                 rtol=1e-6,
                 atol=1e-6,
             )
             for neuron in layer.neurons:
                 assert neuron.total == layer.pre_activation[neuron.index]
                 assert neuron.output == layer.output[neuron.index]
-                np.testing.assert_array_equal(neuron.weights, module.kernel.data[:, neuron.index])
+                np.testing.assert_array_equal(
+                    neuron.weights, module.kernel.numpy()[:, neuron.index]
+                )
         current = layer.output
     assert "softmax over the 3 sums" in str(result)
 
@@ -132,7 +135,7 @@ def test_to_dict_is_json_and_matches_the_text():
 
 def test_separate_activation_layers_show_each_value():
     model = gn.Sequential([gn.Dense(3, input_dim=2), gn.LeakyReLU(0.1)])
-    model[0].kernel.data[:] = [[1.0, -1.0, 2.0], [0.0, 0.0, 0.0]]
+    set_values(model[0].kernel, [[1.0, -1.0, 2.0], [0.0, 0.0, 0.0]])
     result = gn.inspect.trace(model, [2.0, 1.0], file=None)
     assert "-2 → leaky_relu → -0.2" in str(result)
     assert result.layers[1].kind == "activation"
@@ -140,7 +143,7 @@ def test_separate_activation_layers_show_each_value():
 
 def test_a_single_layer_can_be_traced():
     layer = gn.Dense(1, use_bias=False, input_dim=1)
-    layer.kernel.data[:] = 5.0
+    set_values(layer.kernel, 5.0)
     assert "neuron 1: 2·5 = 10" in str(gn.inspect.trace(layer, [2.0], file=None))
 
 

@@ -10,12 +10,12 @@ import pytest
 import glassnet as gn
 from glassnet.errors import ConfigError, ShapeError
 from glassnet.inspect.trace_step import QuadraticLoss
-from tests.helpers import random_array
+from tests.helpers import host, random_array, set_values
 
 
 def single_weight(w: float = 5.0) -> gn.Sequential:
     layer = gn.Dense(1, use_bias=False, input_dim=1)
-    layer.kernel.data[:] = w
+    set_values(layer.kernel, w)
     return gn.Sequential([layer])
 
 
@@ -47,13 +47,13 @@ def test_quadratic_loss_matches_its_gradient():
     report = gn.gradcheck(lambda p: QuadraticLoss()(p, target), prediction)
     assert report.ok
     value = QuadraticLoss()(prediction, target).item()
-    assert value == pytest.approx(0.5 * ((prediction.data - target) ** 2).sum(axis=1).mean())
+    assert value == pytest.approx(0.5 * ((prediction.numpy() - target) ** 2).sum(axis=1).mean())
 
 
 def test_articles_neuron_appears_in_the_step():
     hidden = gn.Dense(1, activation="relu", input_dim=2)
-    hidden.kernel.data[:] = [[1.0], [0.5]]
-    hidden.bias.data[:] = [2.0]
+    set_values(hidden.kernel, [[1.0], [0.5]])
+    set_values(hidden.bias, [2.0])
     step = gn.inspect.trace_step(gn.Sequential([hidden]), [1.0, 0.5], [3.0], lr=0.1, file=None)
     text = str(step)
     assert "1·1 + 0.5·0.5 + 2 = 3.25 → relu → 3.25" in text
@@ -89,11 +89,11 @@ def test_gradients_and_updates_are_the_engines(loss):
     ).backward()
     for path, parameter in twin.named_parameters():
         parts = step.parameters[path]
-        np.testing.assert_allclose(parts["gradient"], parameter.grad, rtol=1e-5, atol=1e-7)
+        np.testing.assert_allclose(parts["gradient"], host(parameter.grad), rtol=1e-5, atol=1e-7)
         np.testing.assert_allclose(
-            parts["after"], parameter.data - 0.05 * parameter.grad, rtol=1e-6
+            parts["after"], host(parameter) - 0.05 * host(parameter.grad), rtol=1e-6
         )
-        np.testing.assert_array_equal(parts["after"], dict(model.named_parameters())[path].data)
+        np.testing.assert_array_equal(parts["after"], host(dict(model.named_parameters())[path]))
     # The chain-rule factors multiply to the gradients: ∂L/∂W = xᵀ·δ, ∂L/∂b = δ.
     dense_steps = [s for s in step.layers if s.delta is not None]
     assert [s.index for s in dense_steps] == [4, 2, 1]
@@ -118,7 +118,7 @@ def test_gradients_and_updates_are_the_engines(loss):
 def test_weight_penalties_are_shown_and_included():
     gn.seed(4)
     model = gn.Sequential([gn.Dense(2, kernel_regularizer=gn.L2(0.1), input_dim=2)])
-    kernel_before = model[0].kernel.data.copy()
+    kernel_before = model[0].kernel.numpy().copy()
     step = gn.inspect.trace_step(model, [1.0, 2.0], [0.0, 1.0], lr=0.1, file=None)
     delta = step.layers[0].delta
     expected = np.outer([1.0, 2.0], delta) + 2 * 0.1 * kernel_before

@@ -6,6 +6,7 @@ import glassnet as gn
 from glassnet.errors import ConfigError
 from glassnet.inspect.plots import plot_network
 from glassnet.inspect.plots.network import shown_neurons
+from tests.helpers import set_values
 from tests.inspect.plots.conftest import assert_picture
 
 
@@ -24,7 +25,7 @@ def test_network_picture_of_a_trained_model_has_one_edge_per_weight(quadrants, t
 
 def test_edge_colour_follows_the_sign_and_width_the_size():
     model = gn.Sequential([gn.Dense(2, use_bias=False, input_dim=2)])
-    model[0].kernel.data[...] = np.array([[1.0, -0.5], [0.25, -1.0]])
+    set_values(model[0].kernel, np.array([[1.0, -0.5], [0.25, -1.0]]))
     lines = _edges(plot_network(model))
     colours = [tuple(np.round(c[:3], 3)) for c in lines.get_colors()]
     positive, negative = colours[0], colours[1]

@@ -3,6 +3,7 @@ import pytest
 
 from glassnet.errors import ConfigError
 from glassnet.inspect.plots import plot_weights
+from tests.helpers import host
 from tests.inspect.plots.conftest import assert_picture
 
 
@@ -12,7 +13,7 @@ def test_one_heatmap_per_kernel_with_its_values(quadrants, tmp_path, suffix):
     figure = plot_weights(model, path=tmp_path / f"w{suffix}")
     assert_picture(tmp_path / f"w{suffix}")
     images = [axes.images[0] for axes in figure.axes if axes.images]
-    kernels = [layer.kernel.data for layer in model.layers]
+    kernels = [host(layer.kernel) for layer in model.layers]
     assert [im.get_array().shape for im in images] == [k.shape for k in kernels]
     for image, kernel in zip(images, kernels, strict=True):
         np.testing.assert_allclose(image.get_array(), kernel, rtol=1e-6)
