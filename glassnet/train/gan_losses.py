@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from glassnet import ops
 from glassnet.autograd.tensor import Tensor
+from glassnet.backend import get_array_module
 from glassnet.errors import ConfigError
 
 GAN_LOSSES = ("non_saturating", "minimax")
@@ -47,8 +48,8 @@ def check_label_smoothing(value: object) -> float:
 
 def _filled(like: Tensor, value: float) -> Tensor:
     """A constant target with the logits' shape and dtype (no broadcasting surprises)."""
-    xp_zeros = like.data * 0
-    return Tensor(xp_zeros + like.data.dtype.type(value))
+    xp = get_array_module(like.data)
+    return Tensor._wrap(xp.full(like.shape, value, dtype=like.dtype))
 
 
 def discriminator_loss(

@@ -12,6 +12,7 @@ import pytest
 
 import glassnet as gn
 from glassnet.optim import SGD, Adagrad, Adam, AdamW, Optimizer, RMSprop
+from tests.helpers import host
 
 # float64 so that an optimizer and a reference agree to ~1e-15, and a wrong
 # formula shows up far above the tolerance.
@@ -37,9 +38,9 @@ def run_optimizer(optimizer_cls: type, steps: int = 3, **settings: object) -> li
     optimizer = optimizer_cls([weights], **settings)
     trajectory = []
     for step in range(1, steps + 1):
-        weights.grad = gradient(weights.data.copy(), step)
+        weights.grad = gradient(host(weights).copy(), step)
         optimizer.step()
-        trajectory.append(weights.data.copy())
+        trajectory.append(host(weights).copy())
     return trajectory
 
 

@@ -10,6 +10,7 @@ import pytest
 import glassnet as gn
 from glassnet.errors import ConfigError, ShapeError
 from glassnet.optim import SGD, Adam
+from tests.helpers import host
 
 from ._problems import ALL_OPTIMIZERS, LazyModel, train
 
@@ -20,17 +21,20 @@ from ._problems import ALL_OPTIMIZERS, LazyModel, train
 def test_step_never_writes_into_the_gradient(optimizer_cls, settings):
     weights = gn.Tensor(np.arange(12.0).reshape(3, 4) / 10, requires_grad=True)
     optimizer = optimizer_cls([weights], **settings)
-    grad = np.linspace(-2.0, 3.0, 12, dtype=np.float32).reshape(3, 4)
-    expected = grad.copy()
-    # A read-only array makes any in-place write raise instead of passing silently.
-    grad.flags.writeable = False
-    start = weights.data.copy()
+    expected = np.linspace(-2.0, 3.0, 12, dtype=np.float32).reshape(3, 4)
+    # The gradient on the parameter's device, as backward leaves it there.
+    grad = gn.backend.to_device_of(expected.copy(), weights.data)
+    if isinstance(grad, np.ndarray):
+        # A read-only array makes any in-place write raise instead of passing silently
+        # (device arrays have no such flag: the comparison below still catches a write).
+        grad.flags.writeable = False
+    start = host(weights).copy()
     for _ in range(3):
         weights.grad = grad
         optimizer.step()
         assert weights.grad is grad
-    np.testing.assert_array_equal(grad, expected)
-    assert not np.array_equal(weights.data, start)
+    np.testing.assert_array_equal(host(grad), expected)
+    assert not np.array_equal(host(weights), start)
 
 
 @pytest.mark.parametrize(("optimizer_cls", "settings"), ALL_OPTIMIZERS)
@@ -42,17 +46,17 @@ def test_parameters_sharing_one_gradient_array_update_independently(optimizer_cl
     shared_optimizer = optimizer_cls([first, second], **settings)
     alone_optimizer = optimizer_cls([alone], **settings)
     for step in range(3):
-        grad = np.full((2, 3), 0.5 + step, dtype=np.float32)
+        grad = gn.backend.to_device_of(np.full((2, 3), 0.5 + step, dtype=np.float32), first.data)
         first.grad = second.grad = grad
         alone.grad = grad.copy()
         shared_optimizer.step()
         alone_optimizer.step()
     if "global_clipnorm" in settings:
         # Clipped together, the pair's global norm is sqrt(2) times the single one's.
-        np.testing.assert_array_equal(first.data, second.data)
+        np.testing.assert_array_equal(host(first), host(second))
         return
-    np.testing.assert_array_equal(first.data, alone.data)
-    np.testing.assert_array_equal(second.data, alone.data)
+    np.testing.assert_array_equal(host(first), host(alone))
+    np.testing.assert_array_equal(host(second), host(alone))
 
 
 @pytest.mark.parametrize(("optimizer_cls", "settings"), ALL_OPTIMIZERS)
@@ -70,11 +74,12 @@ def test_non_contiguous_gradient_gives_the_same_update(optimizer_cls, settings):
     values = np.arange(6.0, dtype=np.float32).reshape(3, 2) / 4 - 0.5
     strided = gn.Tensor(np.ones((2, 3)), requires_grad=True)
     contiguous = gn.Tensor(np.ones((2, 3)), requires_grad=True)
-    strided.grad = values.T  # a transposed view
-    contiguous.grad = np.ascontiguousarray(values.T)
+    # On the parameters' device, so that the strided view reaches the update as it is.
+    strided.grad = gn.backend.to_device_of(values, strided.data).T  # a transposed view
+    contiguous.grad = gn.backend.to_device_of(np.ascontiguousarray(values.T), contiguous.data)
     optimizer_cls([strided], **settings).step()
     optimizer_cls([contiguous], **settings).step()
-    np.testing.assert_array_equal(strided.data, contiguous.data)
+    np.testing.assert_array_equal(host(strided), host(contiguous))
 
 
 # -- which parameters are updated ------------------------------------------------------
@@ -86,7 +91,7 @@ def test_parameters_without_gradient_are_skipped():
     optimizer = Adam([trained, frozen], lr=0.1)
     trained.grad = np.array([1.0, 1.0], dtype=np.float32)
     optimizer.step()
-    np.testing.assert_array_equal(frozen.data, [3.0, 4.0])
+    np.testing.assert_array_equal(host(frozen), [3.0, 4.0])
     assert frozen not in optimizer.state
     assert optimizer.state[trained].step == 1
     assert optimizer.iterations == 1
@@ -108,12 +113,12 @@ def test_model_parameters_created_after_the_optimizer_are_trained():
     assert optimizer.parameters() == []
     optimizer.step()  # nothing to do yet, and no error
     model.build()
-    start = [w.data.copy() for w in model.weights]
+    start = [host(w).copy() for w in model.weights]
     first_loss = model.loss().item()
     train(optimizer, model, steps=20)
     assert model.loss().item() < first_loss
     for weight, before in zip(model.weights, start, strict=True):
-        assert not np.array_equal(weight.data, before)
+        assert not np.array_equal(host(weight), before)
     assert optimizer.parameters() == model.weights
 
 
@@ -131,7 +136,7 @@ def test_a_parameter_that_appears_late_gets_its_own_bias_correction():
     early.grad = np.array([1.0])
     optimizer.step()
     # Adam's first step for a parameter has size lr: its step count starts at 1.
-    np.testing.assert_allclose(late.data, [-0.1], rtol=1e-6)
+    np.testing.assert_allclose(host(late), [-0.1], rtol=1e-6)
     assert optimizer.state[late].step == 1
     assert optimizer.state[early].step == 6
 

@@ -8,6 +8,7 @@ import pytest
 import glassnet as gn
 from glassnet.errors import ConfigError, DataError
 from glassnet.train.callbacks import Callback
+from tests.helpers import set_values
 from tests.train._models import assert_same_state, blobs
 
 EPOCHS = 6
@@ -187,7 +188,7 @@ class Explode(Callback):
 
     def on_batch_end(self, iteration: int, logs: dict[str, float]) -> None:
         if iteration + 1 == self.iteration:
-            self.model[0].kernel.data[...] = np.inf
+            set_values(self.model[0].kernel, np.inf)
 
 
 def test_divergence_restores_the_weights_of_the_last_good_epoch_and_names_the_parameter():
