@@ -68,8 +68,8 @@ def glassnet_model(sizes: Sequence[int]):
     import glassnet as gn
 
     layers = [gn.Dense(n, activation="relu") for n in sizes[1:-1]] + [gn.Dense(sizes[-1])]
-    model = gn.Sequential(layers)
-    model(gn.Tensor(np.zeros((1, sizes[0]), dtype=np.float32)))
+    model = gn.Sequential(layers).to("cpu")  # a CPU workload, whatever the current device
+    model(np.zeros((1, sizes[0]), dtype=np.float32))
     for parameter, value in zip(model.parameters(), initial_weights(sizes), strict=True):
         parameter.data[...] = value
     return model
