@@ -151,7 +151,10 @@ class _NeuralNetEstimator(BaseEstimator):
             # A fresh copy from its description: the given module's weights (if any) are
             # neither reused nor changed, and every fit and every clone starts anew.
             spec = {"class": LAYERS.name_of(type(self.module)), "config": self.module.get_config()}
-            return layer_from_config(spec)
+            network = layer_from_config(spec)
+            # A template moved with .to("gpu") says where to train: the copy goes there too.
+            placed = self.module._device
+            return network if placed is None else network.to(placed)
         if callable(self.module):
             network = self.module(n_features, n_outputs)
             if not isinstance(network, Module):

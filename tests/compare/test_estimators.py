@@ -176,6 +176,19 @@ def test_clones_share_no_state_and_a_given_module_is_rebuilt_not_trained():
     np.testing.assert_array_equal(again.predict_proba(x), first.predict_proba(x))
 
 
+@pytest.mark.parametrize("device", ["cpu", "standin"], indirect=True)
+def test_a_module_moved_to_a_device_trains_there_and_predicts_like_the_cpu(device):
+    x, y = make_classification(80, 5, random_state=2)
+
+    def fitted(where):
+        template = gn.Sequential([gn.Dense(6, activation="relu"), gn.Dense(2)]).to(where)
+        return NeuralNetClassifier(module=template, epochs=3, random_state=0).fit(x, y)
+
+    on_device, on_cpu = fitted(device), fitted("cpu")
+    assert on_device.network_.device == device
+    np.testing.assert_allclose(on_device.predict_proba(x), on_cpu.predict_proba(x), rtol=1e-5)
+
+
 def test_a_module_with_the_wrong_number_of_outputs_is_refused():
     x, y = load_iris(return_X_y=True)
     clf = NeuralNetClassifier(module=gn.Sequential([gn.Dense(2)]), epochs=1)
