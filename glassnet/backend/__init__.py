@@ -44,6 +44,8 @@ _state = {
 def get_array_module(*arrays: Any) -> Any:
     """The array module that holds ``arrays``: ``cupy`` if one is a CuPy array, else ``numpy``."""
     for array in arrays:
+        if type(array) is np.ndarray:
+            continue  # the common case, first: this runs several times per op
         module = array_module_of(array)
         if module is not np:
             return module
