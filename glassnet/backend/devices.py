@@ -162,9 +162,11 @@ def to_device(array: Any, device: str | Device) -> Array:
     """
     target = get_device_object(device)
     source = _device_of_type(type(array))
+    if source.name == "cpu":
+        array = np.asarray(array)  # lists and numbers become arrays on every path
     if source is target:
         return array
-    host = source.to_host(array) if source.name != "cpu" else np.asarray(array)
+    host = array if source.name == "cpu" else source.to_host(array)
     return target.from_host(host)
 
 

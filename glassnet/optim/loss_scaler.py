@@ -80,10 +80,12 @@ class LossScaler:
         """Divide every gradient by the scale, in place; whether all of them are finite."""
         inverse = 1.0 / self.scale_value
         finite = True
+        seen: set[int] = set()  # a gradient array shared by two parameters is scaled once
         for parameter in parameters:
             grad = parameter.grad
-            if grad is None:
+            if grad is None or id(grad) in seen:
                 continue
+            seen.add(id(grad))
             grad *= grad.dtype.type(inverse)
             if finite and not bool(get_array_module(grad).isfinite(grad).all()):
                 finite = False

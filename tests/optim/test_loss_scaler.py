@@ -56,3 +56,11 @@ def test_state_round_trip_and_bad_settings():
     ]:
         with pytest.raises(gn.ConfigError, match=message):
             LossScaler(**options)
+
+
+def test_a_gradient_array_shared_by_two_parameters_is_unscaled_once():
+    a, b = gn.Tensor([1.0], requires_grad=True), gn.Tensor([2.0], requires_grad=True)
+    shared = gn.backend.to_device_of(np.array([8.0], dtype=np.float32), a.data)
+    a.grad = b.grad = shared
+    assert LossScaler(init_scale=4.0).unscale([a, b])
+    np.testing.assert_array_equal(gn.backend.to_numpy(shared), [2.0])
