@@ -136,10 +136,12 @@ class Tensor:
 
     def __repr__(self) -> str:
         grad = ", requires_grad=True" if self.requires_grad else ""
+        device = self.device
+        where = "" if device == "cpu" else f", device='{device}'"  # as PyTorch shows it
         body = np.array2string(
             backend.to_numpy(self.data), precision=4, separator=", ", prefix="Tensor("
         )
-        return f"Tensor({body}{grad})"
+        return f"Tensor({body}{grad}{where})"
 
     # -- autograd ------------------------------------------------------------------
 

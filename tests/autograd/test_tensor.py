@@ -102,7 +102,7 @@ def test_item_and_float():
 
 
 def test_repr_shows_values_and_grad_flag():
-    assert repr(gn.Tensor([1.0, 2.0])) == "Tensor([1., 2.])"
+    assert repr(gn.Tensor([1.0, 2.0], device="cpu")) == "Tensor([1., 2.])"
     assert "requires_grad=True" in repr(gn.Tensor([1.0], requires_grad=True))
 
 

@@ -131,3 +131,9 @@ def test_the_current_device_places_new_tensors_and_weights(device):
     assert gn.get_device() == SUITE_DEVICE
     assert layer.device == device
     assert gn.Tensor(layer.kernel.data).device == device  # a device array stays put
+
+
+@pytest.mark.parametrize("device", ["standin"], indirect=True)
+def test_a_device_tensor_says_where_it_lives_when_printed(device):
+    assert repr(gn.Tensor([1.0, 2.0], device=device)) == "Tensor([1., 2.], device='standin')"
+    assert repr(gn.Tensor([1.0], device="cpu")) == "Tensor([1.])"
