@@ -272,7 +272,10 @@ class _EpochTrainer:
         self.x, self.y, self.batch_size = x, y, batch_size
         self.hooks, self.history, self.saver = hooks, history, saver
         self.generator, self.end_epoch = generator, end_epoch
-        self.regularized = any(p.regularizer is not None for p in model.parameters())
+        # Whether the loss gets the weights' penalties is decided after the first batch's
+        # forward pass: a model built the README's way has no weights (so no
+        # regularizers) before it, and deciding now would drop the penalty for good.
+        self.regularized: bool | None = None
         self.parallel = _data_parallel(hooks.callbacks)
         self.targets_checked = False
         # Each batch is copied to the model's device as it is used; the data set stays
@@ -316,6 +319,10 @@ class _EpochTrainer:
                     self.targets_checked = True
                 if not self.good_weights:
                     self.remember_good_state()
+                if self.regularized is None:
+                    self.regularized = any(
+                        p.regularizer is not None for p in self.model.parameters()
+                    )
                 loss = self.config.loss(prediction, self.y[rows])
                 objective = loss + self.model.regularization_loss() if self.regularized else loss
                 scaler = self.config.loss_scaler
