@@ -32,6 +32,7 @@ from glassnet import backend
 from glassnet.autograd.tensor import Tensor
 from glassnet.errors import ConfigError, ShapeError
 from glassnet.nn._placement import input_on_device, move_tensors
+from glassnet.nn.module_parameters import ModuleParameters
 
 _name_counters: dict[str, Iterator[int]] = {}
 
@@ -195,14 +196,16 @@ class Module:
             for key, parameter in module._parameters.items():
                 yield (f"{path}.{key}" if path else key), parameter
 
-    def parameters(self) -> list[Parameter]:
+    def parameters(self) -> ModuleParameters:
+        # A list that remembers this module: an optimizer made from it before the first
+        # forward pass (lazy layers, no weights yet) re-reads the module at every step.
         # The same order as named_parameters(), without building the dotted names:
         # optimizers ask for this list twice per training step.
         if type(self).named_parameters is not Module.named_parameters or (
             type(self).named_modules is not Module.named_modules
         ):
-            return [p for _, p in self.named_parameters()]
-        found: list[Parameter] = []
+            return ModuleParameters(self, (p for _, p in self.named_parameters()))
+        found = ModuleParameters(self)
         stack: list[Module] = [self]
         while stack:
             module = stack.pop()

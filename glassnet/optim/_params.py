@@ -2,8 +2,10 @@
 
 A model's layers build lazily (their weights appear on the first forward pass), so
 an optimizer made from a model before training must not take a snapshot of
-``model.parameters()``: it asks again at every step. A plain list or generator of
-tensors is taken once, at construction.
+``model.parameters()``: it asks again at every step. The list that
+``model.parameters()`` returns remembers its model, so ``Adam(model.parameters())``,
+the PyTorch way, is read from the model at every step too. Any other list or
+generator of tensors is taken once, at construction.
 
 Example:
     >>> import glassnet as gn
@@ -18,6 +20,7 @@ from typing import Any
 
 from glassnet.autograd.tensor import Tensor
 from glassnet.errors import ConfigError
+from glassnet.nn.module_parameters import ModuleParameters
 
 
 def _checked(items: Any, origin: str) -> list[Tensor]:
@@ -46,8 +49,9 @@ class ParameterSource:
     """The parameters to update, re-read from a model at every call of :meth:`current`.
 
     Args:
-        params: an iterable of Tensors, a single Tensor, or any object with a
-            ``parameters()`` method (a ``gn.nn.Module``).
+        params: an iterable of Tensors, a single Tensor, any object with a
+            ``parameters()`` method (a ``gn.nn.Module``), or what a module's
+            ``parameters()`` returned (then read from that module every time).
     """
 
     def __init__(self, params: Any) -> None:
@@ -61,6 +65,10 @@ class ParameterSource:
             self._fixed = [params]
         elif callable(getattr(params, "parameters", None)):
             self._owner = params
+        elif isinstance(params, ModuleParameters):
+            # ``Adam(net.parameters())`` before the first forward pass: the list is
+            # empty now, the weights come later, so the module is asked every time.
+            self._owner = params.module
         else:
             self._fixed = _checked(params, "params")
 

@@ -161,7 +161,19 @@ class Optimizer:
 
     def step(self) -> None:
         """Update every parameter that has a gradient; the others are left alone."""
-        with_grad = [p for p in self._source.current() if p.grad is not None]
+        params = self._source.current()
+        if not params and not self._source.is_dynamic:
+            name = type(self).__name__
+            # PyTorch refuses an empty list at construction; glassnet's own probes make
+            # parameterless optimizers, so the refusal comes at the first step instead.
+            raise ConfigError(
+                f"{name}.step(): this optimizer has no parameters to update (it was given "
+                "an empty list, so training would silently change nothing). A model's "
+                f"layers create their weights on the first forward pass: pass the model "
+                f"itself ({name}(model)) or model.parameters() as it is (not list(...) of "
+                "it), or create the optimizer after one forward pass"
+            )
+        with_grad = [p for p in params if p.grad is not None]
         grads = self._prepared_gradients(with_grad)
         self.iterations += 1
         if self.updates_elementwise and self._flat_step(with_grad, grads):

@@ -231,3 +231,46 @@ def test_a_lazily_built_glassnet_model_is_trained():
         losses.append(loss.item())
     assert len(optimizer.parameters()) == 4  # two kernels, two biases
     assert losses[-1] < 0.1 * losses[0]
+
+
+def _pytorch_style_run(make_optimizer) -> list[float]:
+    """Losses of the PyTorch loop: optimizer made from an unbuilt model, then zero_grad/backward/step."""
+    gn.seed(0)
+    net = gn.Sequential([gn.Dense(8, activation="tanh"), gn.Dense(1)])
+    optimizer = make_optimizer(net)
+    x = gn.Tensor(np.linspace(-1.0, 1.0, 32).reshape(16, 2))
+    y = gn.Tensor(np.sin(np.linspace(0.0, 3.0, 16)).reshape(16, 1))
+    losses = []
+    for _ in range(60):
+        optimizer.zero_grad()
+        loss = ((net(x) - y) ** 2).mean()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return losses
+
+
+@pytest.mark.parametrize(("optimizer_cls", "settings"), ALL_OPTIMIZERS)
+def test_an_optimizer_made_from_parameters_of_an_unbuilt_model_trains_it(optimizer_cls, settings):
+    # gn.Adam(net.parameters()) before the first forward pass: the list is empty then,
+    # and the optimizer must still train the weights the forward pass creates.
+    settings = {"lr": 0.05, **settings}
+    losses = _pytorch_style_run(lambda net: optimizer_cls(net.parameters(), **settings))
+    assert losses[-1] < 0.5 * losses[0]
+
+
+def test_module_parameters_are_re_read_so_the_optimizer_sees_the_built_weights():
+    gn.seed(0)
+    net = gn.Sequential([gn.Dense(8), gn.Dense(1)])
+    optimizer = Adam(net.parameters(), lr=0.01)
+    assert optimizer.parameters() == []
+    net(gn.Tensor(np.zeros((1, 3))))
+    assert optimizer.parameters() == net.parameters()
+    assert len(optimizer.parameters()) == 4
+
+
+def test_an_empty_copied_parameter_list_is_refused_at_step_naming_the_fix():
+    net = gn.Sequential([gn.Dense(8), gn.Dense(1)])
+    optimizer = Adam(list(net.parameters()), lr=0.01)  # a copy: a fixed, empty list
+    with pytest.raises(ConfigError, match=r"no parameters to update.*Adam\(model\)"):
+        optimizer.step()
