@@ -26,6 +26,7 @@ from safetensors.numpy import load
 
 from glassnet.autograd.tensor import Tensor
 from glassnet.backend import default_dtype
+from glassnet.backend.memory import BudgetExceeded, format_bytes, parameter_budget
 from glassnet.errors import DataError, GlassnetError
 from glassnet.io import file_checks
 from glassnet.io.save import FORMAT_NAME, FORMAT_VERSION
@@ -114,7 +115,7 @@ def load_model(path: str | Path) -> Module:
         raise DataError(f"'{path}': the model description is incomplete (no 'architecture')")
     architecture = document["architecture"]
     file_checks.check_sizes(architecture, arrays, input_shape, path)
-    model, outputs = _build(architecture, input_shape, dtype, path)
+    model, outputs = _build(architecture, input_shape, dtype, arrays, path)
     _load_weights(model, arrays, path)
     model.preprocessing = file_checks.check_preprocessing(
         document.get("preprocessing", {}), outputs, path
@@ -124,11 +125,16 @@ def load_model(path: str | Path) -> Module:
 
 
 def _build(
-    architecture: Any, input_shape: tuple[int, ...], dtype: np.dtype, path: Path
+    architecture: Any,
+    input_shape: tuple[int, ...],
+    dtype: np.dtype,
+    arrays: dict[str, np.ndarray],
+    path: Path,
 ) -> tuple[Module, int]:
     """The model the architecture describes (its weights created by one dummy sample),
     and the number of values it outputs per sample."""
-    with default_dtype(dtype):
+    limit, reason = file_checks.parameter_budget(arrays, dtype)
+    with default_dtype(dtype), parameter_budget(limit):
         try:
             model = layer_from_config(architecture)
             model.eval()
@@ -138,6 +144,12 @@ def _build(
             rebuilt = json.loads(
                 json.dumps({"class": LAYERS.name_of(type(model)), "config": model.get_config()})
             )
+        except BudgetExceeded as exc:
+            raise DataError(
+                f"'{path}': the architecture describes at least {exc.total} weights "
+                f"({format_bytes(exc.total * dtype.itemsize)} as {dtype.name}), but {reason}; "
+                f"refused before allocating them: {exc}"
+            ) from None
         except _BUILD_ERRORS as exc:
             raise DataError(
                 f"'{path}': cannot rebuild the architecture: {type(exc).__name__}: {exc}"
