@@ -82,6 +82,40 @@ def check_document(document: Any, path: Path) -> None:
             f"'{path}': unknown entries {unknown} in the model description; glassnet writes "
             f"only {list(DOCUMENT_KEYS)} (was the file edited by hand or by another program?)"
         )
+    check_text(document, path)
+
+
+def _is_text(text: str) -> bool:
+    """False for a string holding lone surrogates (JSON ``"\\ud800"``), which no file,
+    terminal or plot can write: printing such a layer or class name fails."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def check_text(document: Any, path: Path) -> None:
+    """Every name and string in the description is real text (no lone surrogates)."""
+    pending = [(document, "")]
+    while pending:
+        item, where = pending.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                inside = f"{where}.{key}" if where else str(key)
+                if isinstance(key, str) and not _is_text(key):
+                    raise DataError(
+                        f"'{path}': the entry name {key!r} in {where or 'the description'} is "
+                        "not valid Unicode text (a lone surrogate); the file was crafted or damaged"
+                    )
+                pending.append((value, inside))
+        elif isinstance(item, list):
+            pending.extend((value, f"{where}[{i}]") for i, value in enumerate(item))
+        elif isinstance(item, str) and not _is_text(item):
+            raise DataError(
+                f"'{path}': {where} is {item!r:.80}, which is not valid Unicode text (a lone "
+                "surrogate); no name can hold it, the file was crafted or damaged"
+            )
 
 
 def declared_dtype(document: dict, path: Path) -> np.dtype:
