@@ -27,9 +27,15 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(f"--format must be one of {', '.join(FORMATS)}, got {args.format!r}")
     source = Path(args.model)
     out = Path(args.out) if args.out else source.with_suffix(".onnx")
-    if out.resolve() == source.resolve():
+    model = gn.load(source)  # first: it names a missing, looping or damaged model file
+    try:
+        same = out.resolve() == source.resolve()
+    except (OSError, RuntimeError):  # a symbolic link loop
+        raise ConfigError(
+            f"--out '{out}' is a symbolic link that loops; give another name"
+        ) from None
+    if same:
         raise ConfigError(f"--out '{out}' is the model file itself; give another name")
-    model = gn.load(source)
     proto = model.export_onnx(out)
     preprocessing = getattr(model, "preprocessing", {}) or {}
     inputs = proto.graph.input[0].type.tensor_type.shape.dim

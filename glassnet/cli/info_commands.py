@@ -41,7 +41,7 @@ def run_summary(args: argparse.Namespace) -> int:
         print(f"classes: {', '.join(map(str, preprocessing['classes']))}")
     history = getattr(model, "history", None)
     if history is not None and history.epochs:
-        last = {key: values[-1] for key, values in history.history.items()}
+        last = {key: values[-1] for key, values in history.history.items() if values}
         shown = ", ".join(f"{key} {value:.4g}" for key, value in last.items())
         print(
             f"trained {history.epochs} epochs ({history.iterations} iterations); last epoch: {shown}"

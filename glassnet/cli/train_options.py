@@ -7,6 +7,8 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from glassnet import backend
+from glassnet.backend.memory import check_allocation
 from glassnet.errors import ConfigError
 from glassnet.nn.activations import ACTIVATIONS
 from glassnet.optim import OPTIMIZERS
@@ -183,6 +185,13 @@ def hidden_sizes(text: str) -> list[int]:
         ) from None
     if any(size <= 0 for size in sizes):
         raise ConfigError(f"--layers sizes must be positive, got '{text}'")
+    # Each hidden layer's weight matrix is at least (previous size, size): refused here,
+    # naming its bytes, rather than by a MemoryError (or the OOM killer) once training starts.
+    for previous, size in zip([1, *sizes], sizes, strict=False):
+        try:
+            check_allocation((previous, size), backend.get_default_dtype(), "--layers: a layer")
+        except ConfigError as exc:
+            raise ConfigError(f"{exc} (got --layers '{text}')") from None
     return sizes
 
 

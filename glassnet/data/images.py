@@ -27,13 +27,18 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
+from glassnet.backend.memory import check_allocation, format_bytes
 from glassnet.errors import ConfigError, DataError
 
+# The most pixels one image may have: 8192 x 8192 (256 MiB as float32 RGB). A larger
+# file is most likely a decompression bomb (a few KB that decode to gigabytes).
+MAX_PIXELS = 2**26
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm")
 
 
@@ -94,14 +99,39 @@ def _class_folders(root: Path) -> list[Path]:
 
 
 def _read(path: Path, mode: str, size: tuple[int, int] | None) -> np.ndarray:
-    """One image as a (H, W, C) uint8 array."""
+    """One image as a (H, W, C) uint8 array; refuses one above MAX_PIXELS before decoding it."""
     try:
-        with Image.open(path) as image:
-            image = image.convert(mode)
-            if size is not None:
-                # Pillow sizes are (width, height); ours are (height, width).
-                image = image.resize((size[1], size[0]), Image.Resampling.BILINEAR)
-            pixels = np.asarray(image, dtype=np.uint8)
+        with warnings.catch_warnings():
+            # Pillow warns above its own limit and raises above twice that; the size is
+            # checked below against ours, with a message naming the file.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            opened = Image.open(path)
+    except Image.DecompressionBombError as exc:
+        raise DataError(
+            f"image '{path}' is too large to load ({exc}); glassnet reads images of at most "
+            f"{MAX_PIXELS} pixels: shrink or remove it"
+        ) from None
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise DataError(f"cannot read image '{path}' ({exc}); remove or replace the file") from exc
+    with opened as image:
+        width, height = image.size  # from the header: nothing is decoded yet
+        if width * height > MAX_PIXELS:
+            raise DataError(
+                f"image '{path}' is {width}x{height} = {width * height} pixels, more than the "
+                f"{MAX_PIXELS} glassnet reads (decoded it would take "
+                f"{format_bytes(width * height * len(mode))}); shrink or remove it"
+            )
+        return _decode(image, path, mode, size)
+
+
+def _decode(image: Image.Image, path: Path, mode: str, size: tuple[int, int] | None) -> np.ndarray:
+    """The opened ``image`` decoded as a (H, W, C) uint8 array."""
+    try:
+        image = image.convert(mode)
+        if size is not None:
+            # Pillow sizes are (width, height); ours are (height, width).
+            image = image.resize((size[1], size[0]), Image.Resampling.BILINEAR)
+        pixels = np.asarray(image, dtype=np.uint8)
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise DataError(f"cannot read image '{path}' ({exc}); remove or replace the file") from exc
     return pixels[:, :, None] if pixels.ndim == 2 else pixels
@@ -156,6 +186,8 @@ def load_image_folder(
             labels.append(class_id)
             paths.append(file)
     # (N, H, W, C) uint8 → (N, C, H, W) float32 in [0, 1], channels first as conv layers expect.
+    height, width, channels = arrays[0].shape
+    check_allocation((len(arrays), channels, height, width), np.float32, f"the images of '{root}'")
     x = np.stack(arrays).transpose(0, 3, 1, 2).astype(np.float32) / np.float32(255.0)
     return ImageFolder(
         x=np.ascontiguousarray(x),

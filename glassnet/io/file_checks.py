@@ -15,12 +15,14 @@ Example:
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from glassnet.errors import DataError
+from glassnet.backend.memory import format_bytes
+from glassnet.errors import ConfigError, DataError
 
 # The entries save_model writes; anything else means the file was edited or comes
 # from another program (a newer format would have a newer version number).
@@ -42,6 +44,9 @@ MAX_DEPTH = 64
 # One sample's input (the loader runs one dummy sample through the model to create its
 # weights): 2**26 values is a 3 x 4096 x 4096 image and 256 MiB of float32.
 MAX_SAMPLE_VALUES = 2**26
+# The most weights a model file may describe, whatever it stores (see max_parameters).
+MAX_PARAMETERS_VARIABLE = "GLASSNET_MAX_PARAMETERS"
+DEFAULT_MAX_PARAMETERS = 300_000_000
 # A size below this is always allowed (a pooling window, a small layer of a tiny model).
 SMALL_SIZE = 2**16
 
@@ -77,6 +82,40 @@ def check_document(document: Any, path: Path) -> None:
             f"'{path}': unknown entries {unknown} in the model description; glassnet writes "
             f"only {list(DOCUMENT_KEYS)} (was the file edited by hand or by another program?)"
         )
+    check_text(document, path)
+
+
+def _is_text(text: str) -> bool:
+    """False for a string holding lone surrogates (JSON ``"\\ud800"``), which no file,
+    terminal or plot can write: printing such a layer or class name fails."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def check_text(document: Any, path: Path) -> None:
+    """Every name and string in the description is real text (no lone surrogates)."""
+    pending = [(document, "")]
+    while pending:
+        item, where = pending.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                inside = f"{where}.{key}" if where else str(key)
+                if isinstance(key, str) and not _is_text(key):
+                    raise DataError(
+                        f"'{path}': the entry name {key!r} in {where or 'the description'} is "
+                        "not valid Unicode text (a lone surrogate); the file was crafted or damaged"
+                    )
+                pending.append((value, inside))
+        elif isinstance(item, list):
+            pending.extend((value, f"{where}[{i}]") for i, value in enumerate(item))
+        elif isinstance(item, str) and not _is_text(item):
+            raise DataError(
+                f"'{path}': {where} is {item!r:.80}, which is not valid Unicode text (a lone "
+                "surrogate); no name can hold it, the file was crafted or damaged"
+            )
 
 
 def declared_dtype(document: dict, path: Path) -> np.dtype:
@@ -127,6 +166,51 @@ def check_sizes(architecture: Any, arrays: dict[str, np.ndarray], shape: tuple, 
                 f"'{path}': {where} is {item}, but the file stores only {stored} numbers, "
                 "so no layer can be that large; the file was crafted or damaged"
             )
+
+
+def max_parameters() -> int:
+    """The most weights glassnet builds from any file: ``GLASSNET_MAX_PARAMETERS`` or 300 million.
+
+    300 million float32 weights are 1.2 GB, more than any model glassnet trains; a
+    larger one is loaded by raising the variable.
+    """
+    text = os.environ.get(MAX_PARAMETERS_VARIABLE)
+    if text is None or not text.strip():
+        return DEFAULT_MAX_PARAMETERS
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise ConfigError(
+            f"{MAX_PARAMETERS_VARIABLE} must be a positive whole number of weights, got {text!r}"
+        )
+    return value
+
+
+def parameter_budget(arrays: dict[str, np.ndarray], dtype: np.dtype) -> tuple[int, str]:
+    """How many weights the file's architecture may create, and why that many.
+
+    Every weight of a saved model is stored in the file (``load_model`` refuses a file
+    whose stored weights do not match the model), so a model cannot have more weights
+    than the file stores values under ``weights/`` (plus ``SMALL_SIZE``): a crafted architecture of a few
+    hundred bytes is refused before its first large weight is allocated, instead of
+    after gigabytes have been filled with random numbers. The budget is also capped by
+    :func:`max_parameters`.
+    """
+    stored = sum(int(a.size) for key, a in arrays.items() if key.startswith("weights/"))
+    cap = max_parameters()
+    # The slack lets a slightly different architecture be built, so that the weights'
+    # own check can name the weight whose shape differs.
+    if stored + SMALL_SIZE <= cap:
+        return stored + SMALL_SIZE, (
+            f"the file stores only {stored} weight values "
+            f"({format_bytes(stored * dtype.itemsize)} as {dtype.name})"
+        )
+    return (
+        cap,
+        f"glassnet loads at most {cap} weights (set {MAX_PARAMETERS_VARIABLE} to allow more)",
+    )
 
 
 def ignored_settings(saved: Any, rebuilt: Any, where: str = "architecture") -> list[str]:

@@ -16,7 +16,9 @@ Example:
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,7 @@ from safetensors.numpy import load
 
 from glassnet.autograd.tensor import Tensor
 from glassnet.backend import default_dtype
+from glassnet.backend.memory import BudgetExceeded, format_bytes, parameter_budget
 from glassnet.errors import DataError, GlassnetError
 from glassnet.io import file_checks
 from glassnet.io.save import FORMAT_NAME, FORMAT_VERSION
@@ -58,13 +61,33 @@ def read_model_file(path: str | Path) -> tuple[dict[str, np.ndarray], dict[str, 
             unknown entries or absurd nesting in the description.
     """
     path = Path(path)
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise DataError(
+                f"model file '{path}' is a symbolic link that loops (it leads back to itself); "
+                "point it at the model file"
+            ) from None
+        if path.is_symlink():
+            raise DataError(
+                f"model file '{path}' is a symbolic link to '{os.readlink(path)}', which does "
+                "not exist"
+            ) from None
+        if exc.errno != errno.ENOENT:
+            raise DataError(f"cannot read model file '{path}': {exc.strerror}") from None
+    except ValueError as exc:  # a NUL byte in the path
+        raise DataError(f"model file '{path}' cannot exist: {exc}") from None
     if not path.exists():
         raise DataError(f"model file '{path}' does not exist")
     if path.is_dir():
         raise DataError(f"'{path}' is a folder; give the model file inside it (model.safetensors)")
     if not path.is_file():
         raise DataError(f"'{path}' is not a regular file (a device, pipe or socket?)")
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"cannot read model file '{path}': {exc.strerror or exc}") from None
     if not raw:
         raise DataError(f"'{path}' is empty (0 bytes); it is not a glassnet model file")
     # A safetensors file starts with its header's length (8 bytes) and then "{": those
@@ -114,7 +137,7 @@ def load_model(path: str | Path) -> Module:
         raise DataError(f"'{path}': the model description is incomplete (no 'architecture')")
     architecture = document["architecture"]
     file_checks.check_sizes(architecture, arrays, input_shape, path)
-    model, outputs = _build(architecture, input_shape, dtype, path)
+    model, outputs = _build(architecture, input_shape, dtype, arrays, path)
     _load_weights(model, arrays, path)
     model.preprocessing = file_checks.check_preprocessing(
         document.get("preprocessing", {}), outputs, path
@@ -124,11 +147,16 @@ def load_model(path: str | Path) -> Module:
 
 
 def _build(
-    architecture: Any, input_shape: tuple[int, ...], dtype: np.dtype, path: Path
+    architecture: Any,
+    input_shape: tuple[int, ...],
+    dtype: np.dtype,
+    arrays: dict[str, np.ndarray],
+    path: Path,
 ) -> tuple[Module, int]:
     """The model the architecture describes (its weights created by one dummy sample),
     and the number of values it outputs per sample."""
-    with default_dtype(dtype):
+    limit, reason = file_checks.parameter_budget(arrays, dtype)
+    with default_dtype(dtype), parameter_budget(limit):
         try:
             model = layer_from_config(architecture)
             model.eval()
@@ -138,6 +166,12 @@ def _build(
             rebuilt = json.loads(
                 json.dumps({"class": LAYERS.name_of(type(model)), "config": model.get_config()})
             )
+        except BudgetExceeded as exc:
+            raise DataError(
+                f"'{path}': the architecture describes at least {exc.total} weights "
+                f"({format_bytes(exc.total * dtype.itemsize)} as {dtype.name}), but {reason}; "
+                f"refused before allocating them: {exc}"
+            ) from None
         except _BUILD_ERRORS as exc:
             raise DataError(
                 f"'{path}': cannot rebuild the architecture: {type(exc).__name__}: {exc}"
@@ -191,14 +225,19 @@ def _restore_training(
                 if k.startswith("optimizer/")
             }
             model.training_config.optimizer.load_state_dict(optimizer, slots)
-        except (GlassnetError, KeyError, TypeError, ValueError, AttributeError) as exc:
+        except (
+            GlassnetError,
+            KeyError,
+            TypeError,
+            ValueError,
+            AttributeError,
+            ArithmeticError,
+        ) as exc:
             raise DataError(
                 f"'{path}': the saved training state is invalid: {type(exc).__name__}: {exc}"
             ) from None
     if "history" in document:
         try:
             model.history = History.from_dict(document["history"])
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise DataError(
-                f"'{path}': the saved training history is invalid: {type(exc).__name__}: {exc}"
-            ) from None
+        except DataError as exc:
+            raise DataError(f"'{path}': the saved training history is invalid: {exc}") from None

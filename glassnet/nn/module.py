@@ -30,6 +30,7 @@ import numpy as np
 
 from glassnet import backend
 from glassnet.autograd.tensor import Tensor
+from glassnet.backend.memory import check_allocation
 from glassnet.errors import ConfigError, ShapeError
 from glassnet.nn._placement import input_on_device, move_tensors
 from glassnet.nn.module_parameters import ModuleParameters
@@ -133,6 +134,11 @@ class Module:
         from glassnet.nn.regularizers import get_regularizer
 
         init = get_initializer(initializer)
+        # Refused before anything is allocated: a size the machine cannot hold, or more
+        # weights than a model file being loaded can describe (glassnet.backend.memory).
+        check_allocation(
+            tuple(shape), backend.get_default_dtype(), f"{type(self).__name__} '{self.name}' {name}"
+        )
         generator = backend.get_rng(rng if rng is not None else getattr(self, "rng", None))
         values = init(tuple(shape), generator, backend.get_default_dtype())
         parameter = Parameter(values, regularizer=get_regularizer(regularizer), device=self._device)
