@@ -25,7 +25,7 @@ from glassnet.train.history import History
 def saved(tmp_path_factory):
     path = tmp_path_factory.mktemp("good") / "model.safetensors"
     gn.seed(0)
-    model = gn.Sequential([gn.Dense(4, activation="relu"), gn.Dense(3)])
+    model = gn.Sequential([gn.Dense(4, activation="relu", name="dense"), gn.Dense(3)])
     model.compile("adam", "categorical_crossentropy", ["accuracy"], lr=0.01)
     x = np.random.default_rng(0).normal(size=(12, 3)).astype(np.float32)
     model.fit(x, np.arange(12) % 3, epochs=2, batch_size=4, verbose=0)
