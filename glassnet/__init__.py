@@ -40,7 +40,6 @@ from glassnet.errors import GlassnetError as GlassnetError
 from glassnet.errors import GradientError as GradientError
 from glassnet.errors import ShapeError as ShapeError
 from glassnet.inspect.gradcheck import gradcheck as gradcheck
-from glassnet.io.load import load_model as load
 from glassnet.io.load import load_model as load_model
 from glassnet.io.save import save_model as save_model
 from glassnet.nn import initializers as initializers
@@ -110,6 +109,9 @@ from glassnet.optim import clip_grad_value as clip_grad_value
 from glassnet.optim.evolution import EvolutionResult as EvolutionResult
 from glassnet.optim.evolution import EvolutionStrategy as EvolutionStrategy
 from glassnet.optim.evolution import evolve as evolve
+from glassnet.pipeline.persist import load as load
+from glassnet.pipeline.pipeline import Pipeline as Pipeline
+from glassnet.pipeline.pipeline import SchemaWarning as SchemaWarning
 from glassnet.train import metrics as metrics
 from glassnet.train.callbacks import CSVLogger as CSVLogger
 from glassnet.train.callbacks import EarlyStopping as EarlyStopping
@@ -182,12 +184,14 @@ __all__ = [
     "Parameter",
     "Perceptron",
     "PerceptronResult",
+    "Pipeline",
     "RMSprop",
     "RandomFlip",
     "RandomShift",
     "ReLU",
     "ReduceLROnPlateau",
     "Reshape",
+    "SchemaWarning",
     "Sequential",
     "ShapeError",
     "Sigmoid",

@@ -17,9 +17,12 @@ from typing import Any
 import numpy as np
 
 from glassnet import data
-from glassnet.cli.sources import is_bundled
+from glassnet.cli.data_options import add_data_options, data_options
+from glassnet.data.table_encoder import TableEncoder
 from glassnet.errors import ConfigError, DataError
 from glassnet.io.atomic import write_atomic
+from glassnet.pipeline.options import DataOptions
+from glassnet.pipeline.sources import is_bundled
 from glassnet.train.clustering import adjusted_rand_index, cluster, kmeans_labels
 
 
@@ -44,48 +47,36 @@ def add_parsers(commands: Any) -> None:
         help="k-means on the codes as they are, not scaled to unit length (cosine k-means)",
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of weights and k-means")
-    parser.add_argument("--target", default=None, help="a label column, only for the ARI")
+    add_data_options(parser)
     parser.add_argument("--out", default=None, help="folder for clusters.csv")
     parser.set_defaults(run=run_cluster)
 
 
-def _load(spec: str, target: str | None) -> tuple[np.ndarray, np.ndarray | None]:
-    """Features (float) and, when known, labels of DATA."""
+def _load(spec: str, options: DataOptions) -> tuple[np.ndarray, np.ndarray | None]:
+    """Features (float, encoded as glassnet train encodes them) and, when known, labels."""
     if is_bundled(spec):
         dataset = data.load(spec)
         labels = dataset.y if dataset.task == "classification" else None
         return dataset.x.astype(np.float64), labels
-    import pandas as pd
-
     path = Path(spec)
     if not path.is_file():
         raise DataError(
             f"'{spec}' is neither a CSV file nor a bundled data set; bundled data sets: "
             f"{', '.join(data.names())}"
         )
-    try:
-        frame = pd.read_csv(path)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise DataError(f"'{spec}' cannot be read as a CSV file: {exc}") from exc
+    frame = data.read_frame(path, na_values=options.na_values)
     labels = None
-    if target is not None:
-        if target not in frame.columns:
+    if options.target is not None:
+        if options.target not in frame.columns:
             raise DataError(
-                f"--target '{target}' is not a column of '{spec}'; columns: "
+                f"--target '{options.target}' is not a column of '{spec}'; columns: "
                 f"{', '.join(map(str, frame.columns))}"
             )
-        labels = frame.pop(target).astype(str).to_numpy()
-    non_numeric = [str(c) for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
-    if non_numeric:
-        raise DataError(
-            f"cluster needs numeric feature columns; '{spec}' has text columns "
-            f"{', '.join(non_numeric)} (drop them or name the label column with --target)"
-        )
-    if frame.shape[1] == 0 or len(frame) == 0:
-        raise DataError(f"'{spec}' has no feature values to cluster")
-    if frame.isna().to_numpy().any():
-        raise DataError(f"'{spec}' has missing values; fill or drop them before clustering")
-    return frame.to_numpy(dtype=np.float64), labels
+        labels = frame.pop(options.target).astype(str).to_numpy()
+    # The label column is never a feature; the others are encoded as for training.
+    encoder = TableEncoder(None, None, options.impute, options.categorical, options.drop)
+    x, _ = encoder.fit_transform(frame, f"'{spec}'")
+    return x.astype(np.float64), labels
 
 
 def _min_max(x: np.ndarray) -> np.ndarray:
@@ -98,7 +89,7 @@ def run_cluster(args: argparse.Namespace) -> int:
     for option, value in (("--code-size", args.code_size), ("--epochs", args.epochs)):
         if value < 1:
             raise ConfigError(f"{option} must be a positive integer, got {value}")
-    x, labels = _load(args.data, args.target)
+    x, labels = _load(args.data, data_options(args))
     k = args.k
     if k is None:
         if labels is None:

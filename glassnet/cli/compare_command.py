@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from glassnet.cli.data_options import add_data_options, data_options
 from glassnet.cli.train_command import check_out_folder
 from glassnet.cli.train_options import hidden_sizes
 from glassnet.errors import ConfigError
@@ -29,14 +30,7 @@ def add_parsers(commands: Any) -> None:
     parser.add_argument(
         "data", help="a bundled data set name, a .csv/.parquet file or an image folder"
     )
-    parser.add_argument("--target", help="the column to predict (tables)")
-    parser.add_argument(
-        "--task",
-        choices=["auto", "classification", "regression", "anomaly"],
-        default="auto",
-        help="anomaly: a two-class target whose rarer class is the anomaly (ROC-AUC, plus an "
-        "isolation forest)",
-    )
+    add_data_options(parser, tasks=("anomaly",))
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (default: 5)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the folds and the models")
     parser.add_argument(
@@ -70,8 +64,8 @@ def run(args: argparse.Namespace) -> int:
     settings = NetworkSettings(layers=tuple(hidden_sizes(args.layers)), iterations=args.iterations)
     result = compare(
         args.data,
-        target=args.target,
         task=None if args.task == "auto" else args.task,
+        options=data_options(args),
         folds=args.folds,
         seed=args.seed,
         network=settings,

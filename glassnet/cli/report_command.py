@@ -15,8 +15,9 @@ from typing import Any
 import numpy as np
 
 import glassnet as gn
+from glassnet.cli.data_options import add_data_options
+from glassnet.cli.model_data import evaluation_data, load_pipeline, model_file
 from glassnet.cli.report import classification_metrics, regression_metrics
-from glassnet.cli.train_command import predict_values
 from glassnet.data import scaler_from_state
 from glassnet.errors import ConfigError
 from glassnet.inspect.report import read_comparison, read_history_csv, write_report
@@ -39,6 +40,7 @@ def add_parsers(commands: Any) -> None:
     parser.add_argument(
         "--out", default=None, help=f"the HTML file to write (default: {REPORT} next to the model)"
     )
+    add_data_options(parser)
     parser.set_defaults(run=run)
 
 
@@ -53,7 +55,7 @@ def report_path(out: str | None, folder: Path) -> Path:
 
 def write_model_report(
     path: Path,
-    model: gn.Module,
+    pipeline: gn.Pipeline,
     x: np.ndarray,
     y: np.ndarray,
     folder: Path,
@@ -62,23 +64,23 @@ def write_model_report(
     data_description: str,
     title: str,
 ) -> Path:
-    """Write the report of ``model`` on ``x`` (as the model reads it) and ``y`` (as given)."""
-    preprocessing = getattr(model, "preprocessing", {})
-    classes = list(preprocessing.get("classes") or [])
-    if preprocessing.get("task") == "regression":
-        predicted = predict_values(model, x, preprocessing).reshape(y.shape)
+    """Write the report of ``pipeline`` on ``x`` (as the network reads it) and ``y`` (as given)."""
+    preprocessing = pipeline.preprocessing
+    classes = list(pipeline.classes or [])
+    if pipeline.task == "regression":
+        predicted = pipeline.values(x).reshape(y.shape)
         metrics = regression_metrics(y, predicted)
         # Importance is measured on the targets in the units the network learned.
         targets = y.reshape(len(y), -1)
         if "target_scaler" in preprocessing:
             targets = scaler_from_state(preprocessing["target_scaler"]).transform(targets)
     else:
-        predicted = model.training_config.reader.labels(model.predict(x))
+        predicted = pipeline.labels(x)
         metrics = classification_metrics(y, predicted)
         targets = y
     return write_report(
         path,
-        model,
+        pipeline.network,
         x,
         targets,
         history=read_history_csv(folder),
@@ -93,48 +95,41 @@ def write_model_report(
 
 
 def run(args: argparse.Namespace) -> int:
-    from glassnet.cli.use_commands import _prepare
-
-    folder = Path(args.model).parent
+    folder = model_file(args.model).parent
     path = report_path(args.out, folder)
-    model, source, x = _prepare(args.model, args.data, with_target=True)
-    where = "the fixed test split" if source.test_only else f"{len(x)} samples"
+    pipeline = load_pipeline(args.model)
+    read, words = evaluation_data(args, pipeline, args.data)
     written = write_model_report(
         path,
-        model,
-        x,
-        source.y,
+        pipeline,
+        read.x,
+        read.y,
         folder,
-        feature_names=list(source.feature_names or []),
-        data_description=f"{args.data} ({where})",
+        feature_names=list(
+            read.source.feature_names or pipeline.preprocessing.get("feature_names") or []
+        ),
+        data_description=f"{args.data}: {words}",
         title=f"Report: a neural network on {Path(str(args.data)).stem}",
     )
-    print(f"wrote {written}")
+    print(f"wrote {written} (scored on {words})")
     return 0
 
 
-def run_report(
-    model: gn.Module,
-    folder: Path,
-    x_test: np.ndarray,
-    y_test: np.ndarray,
-    source: Any,
-    data: str,
-    held_out: bool,
-) -> Path:
-    """``glassnet train --report``: the report of the model just trained, in its run folder."""
+def run_report(pipeline: gn.Pipeline, folder: Path, prepared: Any, data: str) -> Path:
+    """``glassnet train --report``: the report of the pipeline just trained, in its run folder."""
+    n = len(prepared.x_test)
     where = (
-        f"{len(x_test)} held-out test samples, never seen in training"
-        if held_out
-        else f"the {len(x_test)} training samples (too few to hold a test split out)"
+        f"{n} held-out test samples, never seen in training"
+        if prepared.held_out
+        else f"the {n} training samples (too few to hold a test split out)"
     )
     written = write_model_report(
         folder / REPORT,
-        model,
-        x_test,
-        y_test,
+        pipeline,
+        prepared.x_test,
+        prepared.y_test,
         folder,
-        feature_names=list(source.feature_names or []),
+        feature_names=list(prepared.source.feature_names or []),
         data_description=where,
         title=f"Report: a neural network on {Path(str(data)).stem}",
     )

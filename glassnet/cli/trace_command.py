@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 import glassnet as gn
+from glassnet.cli.model_data import model_file, print_findings
 from glassnet.data import scaler_from_state
-from glassnet.errors import ConfigError, DataError
+from glassnet.errors import ConfigError
 from glassnet.inspect.trace_step import loss_names
 from glassnet.io.atomic import write_atomic
 
@@ -33,11 +33,18 @@ def add_parsers(commands: Any) -> None:
     trace.add_argument(
         "model", help="a model file (model.safetensors) or the run folder holding it"
     )
-    trace.add_argument(
+    given = trace.add_mutually_exclusive_group(required=True)
+    given.add_argument(
         "--input",
-        required=True,
         help='the sample\'s values, comma-separated, e.g. "1,0.5" (in the units of the '
-        "training data: a saved scaler is applied, as for predict)",
+        "training data, in the training file's column order: encoded and scaled as in training)",
+    )
+    given.add_argument(
+        "--data",
+        help="trace a row of this file instead (the training file: one of its held-out test rows)",
+    )
+    trace.add_argument(
+        "--row", type=int, default=1, help="with --data: which row (1 = the first; default 1)"
     )
     trace.add_argument(
         "--max-neurons", type=int, default=6, help="neurons spelled out per layer (default 6)"
@@ -57,6 +64,12 @@ def add_parsers(commands: Any) -> None:
         "--no-scale", action="store_true", help="use --input as the network's inputs, unscaled"
     )
     trace.add_argument("--json", help="also write the trace as JSON to this file")
+    trace.add_argument(
+        "--strict",
+        action="store_true",
+        help="make every warning about the input an error (unseen categories, values far "
+        "outside the training range)",
+    )
     trace.set_defaults(run=run_trace)
 
 
@@ -65,13 +78,23 @@ def run_trace(args: argparse.Namespace) -> int:
         raise ConfigError(f"--max-neurons must be 0 or more, got {args.max_neurons}")
     if args.target is None and (args.lr is not None or args.loss is not None):
         raise ConfigError("--lr and --loss set the traced training step; give --target too")
-    model = gn.load(_model_file(args.model))
+    loaded = gn.load(model_file(args.model))
+    pipeline = loaded if isinstance(loaded, gn.Pipeline) else None
+    model = loaded.network if pipeline is not None else loaded
     preprocessing = getattr(model, "preprocessing", {})
-    x = parse_input(args.input, model)
-    if "scaler" in preprocessing and not args.no_scale and x.ndim == 2:
-        x = scaler_from_state(preprocessing["scaler"]).transform(x)
+    if args.data is not None:
+        x = _row_of(args, pipeline)
+    elif pipeline is not None and pipeline.kind == "table" and not args.no_scale:
+        values = [piece.strip() for piece in args.input.replace(";", ",").split(",")]
+        x = pipeline.read([values], strict=args.strict, where="--input").x
         shown = ", ".join(f"{value:.4g}" for value in x.reshape(-1))
-        print(f"inputs scaled as in training (the saved scaler): {shown}")
+        print(f"inputs encoded and scaled as in training (the saved pipeline): {shown}")
+    else:
+        x = parse_input(args.input, model)
+        if "scaler" in preprocessing and not args.no_scale and x.ndim == 2:
+            x = scaler_from_state(preprocessing["scaler"]).transform(x)
+            shown = ", ".join(f"{value:.4g}" for value in x.reshape(-1))
+            print(f"inputs scaled as in training (the saved scaler): {shown}")
     if args.target is None:
         result = gn.inspect.trace(model, x, max_neurons=args.max_neurons)
     else:
@@ -95,14 +118,24 @@ def run_trace(args: argparse.Namespace) -> int:
     return 0
 
 
-def _model_file(spec: str) -> Path:
-    path = Path(spec)
-    if path.is_dir():
-        inside = path / "model.safetensors"
-        if not inside.is_file():
-            raise DataError(f"the folder '{path}' holds no model.safetensors")
-        return inside
-    return path
+def _row_of(args: argparse.Namespace, pipeline: gn.Pipeline | None) -> np.ndarray:
+    """Row ``--row`` of ``--data``, read through the pipeline; held-out rows of the training file."""
+    if pipeline is None:
+        raise ConfigError(
+            f"--data needs a model saved by 'glassnet train' (it says how to read files); "
+            f"'{args.model}' is a bare network: give --input values"
+        )
+    read = pipeline.read(args.data, strict=args.strict, where=args.data)
+    print_findings(read)
+    rows = np.arange(len(read.x))
+    words = f"'{args.data}' (new data, {len(rows)} rows)"
+    if pipeline.trained_on(read.source) and pipeline.record.count("test"):
+        rows = pipeline.record.parts["test"]
+        words = pipeline.record.describe_test()
+    if not 1 <= args.row <= len(rows):
+        raise ConfigError(f"--row must be between 1 and {len(rows)} for {words}, got {args.row}")
+    print(f"tracing row {args.row} of {words}")
+    return read.x[rows[args.row - 1] : rows[args.row - 1] + 1]
 
 
 def parse_input(text: str, model: gn.Module) -> np.ndarray:

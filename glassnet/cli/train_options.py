@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import math
 from collections.abc import Callable
 from typing import Any
 
 from glassnet import backend
 from glassnet.backend.memory import check_allocation
+from glassnet.cli.data_options import add_data_options
 from glassnet.errors import ConfigError
 from glassnet.nn.activations import ACTIVATIONS
 from glassnet.optim import OPTIMIZERS
+from glassnet.pipeline.options import TrainSettings, names
 
 
 def add_parser(commands: Any, run: Callable[[argparse.Namespace], int]) -> None:
@@ -25,20 +26,7 @@ def add_parser(commands: Any, run: Callable[[argparse.Namespace], int]) -> None:
         "data",
         help="a bundled data set name (see 'glassnet datasets'), a .csv/.parquet file or an image folder",
     )
-    parser.add_argument("--target", help="the column to predict (tables)")
-    parser.add_argument("--task", choices=["auto", "classification", "regression"], default="auto")
-    parser.add_argument(
-        "--impute",
-        choices=["mean", "median", "most_frequent"],
-        help="fill missing values instead of refusing them",
-    )
-    parser.add_argument(
-        "--na-values", help="comma-separated strings that mean 'missing' in a CSV, e.g. ?,n/a"
-    )
-    parser.add_argument("--drop", help="comma-separated columns to ignore (ids, free text)")
-    parser.add_argument(
-        "--categorical", help="comma-separated numeric columns to one-hot encode (codes)"
-    )
+    add_data_options(parser)
     parser.add_argument(
         "--model",
         choices=["mlp", "cnn", "lstm", "gru", "rnn"],
@@ -58,11 +46,6 @@ def add_parser(commands: Any, run: Callable[[argparse.Namespace], int]) -> None:
         "--units",
         default="32",
         help="for --model lstm/gru/rnn: recurrent layer sizes, comma separated (default: 32)",
-    )
-    parser.add_argument(
-        "--grayscale",
-        action="store_true",
-        help="read an image folder as one channel instead of red, green and blue",
     )
     parser.add_argument(
         "--augment",
@@ -123,6 +106,13 @@ def add_parser(commands: Any, run: Callable[[argparse.Namespace], int]) -> None:
         help="fraction held out for the test (default: 0.25)",
     )
     parser.add_argument(
+        "--calibration-split",
+        type=float,
+        default=0.0,
+        help="fraction of the training rows kept aside (never trained on) to calibrate "
+        "'glassnet predict --confidence', so that it needs no file of your own (default: 0)",
+    )
+    parser.add_argument(
         "--seed", type=int, default=0, help="seed of the initial weights and the batch order"
     )
     parser.add_argument(
@@ -171,11 +161,6 @@ def add_parser(commands: Any, run: Callable[[argparse.Namespace], int]) -> None:
     parser.set_defaults(run=run)
 
 
-def names(text: str | None) -> list[str]:
-    """``"a,b"`` → ``["a", "b"]``; None → ``[]``."""
-    return [part.strip() for part in (text or "").split(",") if part.strip()]
-
-
 def hidden_sizes(text: str) -> list[int]:
     try:
         sizes = [int(part) for part in text.split(",") if part.strip()]
@@ -195,35 +180,30 @@ def hidden_sizes(text: str) -> list[int]:
     return sizes
 
 
-def _count_or_auto(name: str, text: str, auto: int) -> int:
-    """An option that is a non-negative whole number or 'auto'."""
-    if text == "auto":
-        return auto
-    try:
-        value = int(text)
-    except ValueError:
-        raise ConfigError(f"--{name} must be a whole number or 'auto', got '{text}'") from None
-    if value < 0:
-        raise ConfigError(f"--{name} must not be negative, got {value}")
-    return value
-
-
-def training_length(args: argparse.Namespace, samples: int) -> tuple[int, int, int]:
-    """(epochs, patience, checkpoint interval): 'auto' counts iterations, not epochs.
-
-    A fixed number of epochs means very different amounts of training for 100 and
-    100,000 samples; about 4,000 iterations (50 to 1,000 epochs) and a patience of
-    about 500 iterations (at least 10 epochs) suit the bundled data sets and most
-    tables of that size. A checkpoint about every 500 iterations keeps the cost of
-    writing it small next to the training it protects.
-    """
-    steps = math.ceil(samples / args.batch_size)
-    epochs = _count_or_auto("epochs", args.epochs, min(1000, max(50, math.ceil(4000 / steps))))
-    patience = _count_or_auto("patience", args.patience, max(10, math.ceil(500 / steps)))
-    every = _count_or_auto("checkpoint-every", args.checkpoint_every, math.ceil(500 / steps))
-    if epochs == 0:
-        raise ConfigError("--epochs must be at least 1")
-    return epochs, patience, every
+def settings(args: argparse.Namespace) -> TrainSettings:
+    """The TrainSettings these options ask for (checked by :func:`check_choices` first)."""
+    return TrainSettings(
+        model=args.model,
+        layers=hidden_sizes(args.layers),
+        activation=args.activation,
+        dropout=args.dropout,
+        optimizer=args.optimizer,
+        lr=args.lr,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        patience=args.patience,
+        checkpoint_every=args.checkpoint_every,
+        schedule=args.schedule,
+        scale=args.scale,
+        test_size=args.test_size,
+        calibration_split=args.calibration_split,
+        seed=args.seed,
+        split_seed=args.split_seed,
+        weight_decay=getattr(args, "weight_decay", 0.0),
+        precision=getattr(args, "precision", "float32"),
+        augment=names(args.augment),
+        window=getattr(args, "window", None),
+    )
 
 
 def check_choices(args: argparse.Namespace) -> None:
@@ -246,5 +226,9 @@ def check_choices(args: argparse.Namespace) -> None:
     unknown = set(names(args.augment)) - {"shift", "flip"}
     if unknown:
         raise ConfigError(f"--augment takes shift and/or flip, got {sorted(unknown)}")
+    if not 0 <= args.calibration_split < 0.5:
+        raise ConfigError(
+            f"--calibration-split must be a fraction in [0, 0.5), got {args.calibration_split}"
+        )
     if not 0 <= args.dropout < 1:
         raise ConfigError(f"--dropout must be in [0, 1), got {args.dropout}")

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from glassnet.cli.data_options import add_data_options, data_options
 from glassnet.errors import ConfigError
 from glassnet.io.atomic import write_atomic
 
@@ -27,8 +28,7 @@ def add_parsers(commands: Any) -> None:
         "as best.json for 'glassnet train DATA --config best.json'.",
     )
     parser.add_argument("data", help="a bundled data set name or a .csv/.parquet file")
-    parser.add_argument("--target", help="the column to predict (tables)")
-    parser.add_argument("--task", choices=["auto", "classification", "regression"], default="auto")
+    add_data_options(parser)
     parser.add_argument(
         "--trials", type=int, default=20, help="configurations to try (default: 20)"
     )
@@ -50,9 +50,8 @@ def run(args: argparse.Namespace) -> int:
         args.trials,
         epochs=args.epochs,
         seed=args.seed,
-        target=args.target,
-        task=None if args.task == "auto" else args.task,
         report=lambda line: print(line, flush=True),
+        options=data_options(args),
     )
     seconds = time.perf_counter() - started
     pruned = sum(entry["state"] == "PRUNED" for entry in result.trials)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -30,6 +30,8 @@ from glassnet.compare.contenders import (
 )
 from glassnet.compare.verdict import ModelScores, Verdict, verdict
 from glassnet.errors import ConfigError, DataError
+from glassnet.pipeline.options import DataOptions
+from glassnet.pipeline.sources import load_source
 
 
 @dataclass
@@ -144,7 +146,11 @@ def human_bytes(size: int) -> str:
 
 
 def prepare(
-    data: Any, y: Any = None, target: str | None = None, task: str | None = None
+    data: Any,
+    y: Any = None,
+    target: str | None = None,
+    task: str | None = None,
+    options: DataOptions | None = None,
 ) -> Dataset:
     """A :class:`Dataset` from a DATA argument (bundled name, table, image folder) or arrays.
 
@@ -157,9 +163,8 @@ def prepare(
         )
     load_task = "classification" if task == "anomaly" else task
     if isinstance(data, str):
-        from glassnet.cli.sources import load_source
-
-        source = load_source(data, target, load_task, None)
+        options = options or DataOptions(target=target)
+        source = load_source(data, replace(options, task=load_task))
         if source.y is None:
             raise DataError(f"'{data}' has no target to compare models on")
         x, labels, found, name = source.x, source.y, source.task, data
@@ -242,6 +247,7 @@ def compare(
     network: NetworkSettings | None = None,
     alpha: float = 0.05,
     report: Callable[[str], None] | None = None,
+    options: DataOptions | None = None,
 ) -> Comparison:
     """Cross-validate a glassnet network and scikit-learn baselines on the same folds.
 
@@ -258,11 +264,13 @@ def compare(
         network: the network and its per-fold budget (default :class:`NetworkSettings`).
         alpha: the significance level of the paired test.
         report: called with a line after each model (progress for the CLI).
+        options: how to read a table (impute, drop, categorical, na_values); ``target``
+            is a shorthand for a DataOptions naming only the target.
 
     Returns:
         A :class:`Comparison`: ``table()``, ``verdict.text``, ``to_dict()``.
     """
-    dataset = prepare(data, y, target, task)
+    dataset = prepare(data, y, target, task, options)
     settings = network or NetworkSettings()
     splits = make_folds(dataset, folds, seed)
     metric = METRICS[dataset.task]

@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 
+from glassnet.backend import seed
 from glassnet.compare.baselines import model_bytes, positive_scores
 from glassnet.errors import ConfigError
+from glassnet.pipeline import recipe
+from glassnet.pipeline.options import TrainSettings
 
 METRICS = {"classification": "accuracy", "regression": "r2", "anomaly": "roc_auc"}
 
@@ -103,7 +105,7 @@ class SklearnContender:
 
 
 class NetworkContender:
-    """A glassnet MLP, built by ``glassnet train``'s ``build_mlp`` and trained by ``fit``."""
+    """A glassnet MLP, built and trained by ``glassnet train``'s recipe steps."""
 
     name = "network"
 
@@ -115,44 +117,32 @@ class NetworkContender:
         self.epochs = 0
 
     def fit(self, x: np.ndarray, y: np.ndarray) -> NetworkContender:
-        import glassnet as gn
-        from glassnet.cli.train_command import build_mlp
-        from glassnet.data import StandardScaler
-
+        """Train through glassnet train's recipe steps (scale, build, compile, fit)."""
         settings = self.settings
-        self.scaler = StandardScaler().fit(x)
+        task = "regression" if self.task == "regression" else "classification"
+        self.scaler, self.target_scaler = recipe.fit_scalers(x, y, task)
         inputs = self.scaler.transform(x)
-        targets = y
-        if self.task == "regression":
-            self.target_scaler = StandardScaler().fit(y.reshape(len(y), -1))
-            targets = self.target_scaler.transform(y.reshape(len(y), -1))
-        gn.seed(self.seed)
-        shape = SimpleNamespace(
-            x=inputs,
-            y=targets,
-            task="regression" if self.task == "regression" else "classification",
-            class_names=list(range(self.classes)),
+        targets = (
+            y if self.target_scaler is None else self.target_scaler.transform(y.reshape(len(y), -1))
         )
-        self.model = build_mlp(shape, list(settings.layers), settings.activation, settings.dropout)
-        loss, metric = (
-            ("mse", "r2") if self.task == "regression" else ("categorical_crossentropy", "accuracy")
-        )
-        options = {"weight_decay": settings.weight_decay} if settings.weight_decay else {}
-        self.model.compile(settings.optimizer, loss, [metric], lr=settings.lr, **options)
-        self.epochs = settings.epochs(len(inputs))
-        callbacks = []
-        if settings.schedule == "cosine":
-            cosine = gn.CosineAnnealingLR(self.model.training_config.optimizer, t_max=self.epochs)
-            callbacks.append(gn.LearningRateScheduler(lambda epoch, lr: cosine.lr_at(epoch)))
-        self.model.fit(
-            inputs,
-            targets,
-            epochs=self.epochs,
+        recipe_settings = TrainSettings(
+            layers=list(settings.layers),
+            activation=settings.activation,
+            dropout=settings.dropout,
+            optimizer=settings.optimizer,
+            lr=settings.lr,
             batch_size=settings.batch_size,
-            callbacks=callbacks,
-            verbose=0,
-            rng=self.seed,
+            weight_decay=settings.weight_decay,
+            schedule=settings.schedule,
+            seed=self.seed,
         )
+        seed(self.seed)
+        self.model = recipe.build_network(
+            recipe_settings, task, self.classes if task == "classification" else 1, inputs
+        )
+        recipe.compile_network(self.model, task, recipe_settings)
+        self.epochs = settings.epochs(len(inputs))
+        recipe.fit_network(self.model, inputs, targets, recipe_settings, self.epochs, verbose=0)
         return self
 
     def outputs(self, x: np.ndarray, metric: str) -> np.ndarray:

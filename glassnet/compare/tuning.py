@@ -23,6 +23,8 @@ from typing import Any
 import numpy as np
 
 from glassnet.errors import ConfigError
+from glassnet.pipeline import recipe
+from glassnet.pipeline.options import DataOptions, TrainSettings
 from glassnet.train.callbacks.base import Callback
 
 # Kept to the sizes that train in seconds on two cores; see docs/decisions.md.
@@ -98,52 +100,32 @@ def read_config(path: str | Path) -> dict[str, Any]:
     return check_config(config)
 
 
-def train_as_cli(
-    source: Any, config: dict[str, Any], callbacks: list[Callback] = ()
-) -> tuple[Any, Any]:
-    """Train as ``glassnet train`` with these settings; the model and its history.
-
-    Mirrors ``glassnet.cli.train_command.run`` step by step (seed, split, scaling,
-    build, compile, validation split, cosine schedule); the tuning test checks that
-    the two agree to the last digit.
-    """
-    import glassnet as gn
-    from glassnet.cli.sources import can_hold_out
-    from glassnet.cli.train_command import build_mlp, split_source
-    from glassnet.data import StandardScaler
-
-    gn.seed(config["seed"])
-    if not can_hold_out(source, 0.25):
-        raise ConfigError("tuning needs a data set large enough for a test and a validation split")
-    x_train, _, y_train, _ = split_source(source, 0.25, None)
-    scaler = StandardScaler().fit(x_train)
-    x_train = scaler.transform(x_train)
-    if source.task == "regression":
-        y_train = (
-            StandardScaler()
-            .fit(y_train.reshape(len(y_train), -1))
-            .transform(y_train.reshape(len(y_train), -1))
-        )
-    hidden = [int(n) for n in str(config["layers"]).split(",")]
-    model = build_mlp(source, hidden, config["activation"], config["dropout"])
-    options = {"weight_decay": config["weight_decay"]} if config["weight_decay"] else {}
-    if source.task == "classification":
-        model.compile("adam", "categorical_crossentropy", ["accuracy"], lr=config["lr"], **options)
-    else:
-        model.compile("adam", "mse", ["r2"], lr=config["lr"], **options)
-    cosine = gn.CosineAnnealingLR(model.training_config.optimizer, t_max=config["epochs"])
-    schedule = gn.LearningRateScheduler(lambda epoch, lr: cosine.lr_at(epoch))
-    history = model.fit(
-        x_train,
-        y_train,
-        epochs=config["epochs"],
+def settings_of(config: dict[str, Any]) -> TrainSettings:
+    """The training settings a tuning configuration stands for (``glassnet train``'s others)."""
+    return TrainSettings(
+        layers=[int(n) for n in str(config["layers"]).split(",")],
+        activation=config["activation"],
+        dropout=config["dropout"],
+        lr=config["lr"],
         batch_size=config["batch_size"],
-        validation_split=0.1,
-        callbacks=[schedule, *callbacks],
-        verbose=0,
-        rng=config["seed"],
+        weight_decay=config["weight_decay"],
+        epochs=config["epochs"],
+        seed=config["seed"],
     )
-    return model, history
+
+
+def train_as_cli(
+    prepared: recipe.Prepared, config: dict[str, Any], callbacks: list[Callback] = ()
+) -> tuple[Any, Any]:
+    """Train as ``glassnet train DATA --config best.json`` does; the network and its history.
+
+    The same recipe as ``glassnet train`` (glassnet.pipeline.recipe), without the
+    overfitting monitor, so a trial's score is the score the retrain reproduces.
+    """
+    if not prepared.held_out:
+        raise ConfigError("tuning needs a data set large enough for a test and a validation split")
+    trained = recipe.train(prepared, settings_of(config), callbacks, monitor=False, verbose=0)
+    return trained.pipeline.network, trained.history
 
 
 def suggest(trial: Any, epochs: int, seed: int) -> dict[str, Any]:
@@ -171,6 +153,7 @@ def tune(
     target: str | None = None,
     task: str | None = None,
     report: Any = None,
+    options: DataOptions | None = None,
 ) -> TuneResult:
     """Search layers, units, activation, learning rate, batch size, dropout and weight decay.
 
@@ -182,6 +165,8 @@ def tune(
         target: the column to predict in a table.
         task: ``classification`` or ``regression`` (default: inferred).
         report: called with a line after each trial.
+        options: how to read a table (impute, drop, ...); ``target`` and ``task`` are
+            shorthands for a DataOptions with only those.
 
     Returns:
         The :class:`TuneResult`; its ``best_score`` is the validation score at the last
@@ -189,16 +174,15 @@ def tune(
     """
     import optuna
 
-    from glassnet.cli.sources import load_source
-
     if not isinstance(trials, int) or trials < 1 or not isinstance(epochs, int) or epochs < 1:
         raise ConfigError(
             f"trials and epochs must be positive integers, got {trials!r}, {epochs!r}"
         )
-    source = load_source(data, target, task, None)
-    if source.y is None:
-        raise ConfigError(f"'{data}' has no target to tune for")
-    metric = "accuracy" if source.task == "classification" else "r2"
+    options = options or DataOptions(target=target, task=task)
+    # Every trial reads and splits the data as glassnet train does (the seed does not
+    # change the split), so it is prepared once.
+    prepared = recipe.prepare(data, options, TrainSettings())
+    metric = "accuracy" if prepared.source.task == "classification" else "r2"
     key = f"val_{metric}"
     pruner = optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=max(1, epochs // 5))
     sampler = optuna.samplers.TPESampler(seed=seed)
@@ -208,7 +192,7 @@ def tune(
     def objective(trial: Any) -> float:
         config = suggest(trial, epochs, seed)
         trial.set_user_attr("config", config)
-        _, history = train_as_cli(source, config, [_Reporter(trial, key)])
+        _, history = train_as_cli(prepared, config, [_Reporter(trial, key)])
         value = float(history[key][-1])
         return value if np.isfinite(value) else -np.inf
 

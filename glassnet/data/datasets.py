@@ -98,13 +98,19 @@ class Dataset:
         Returns:
             ``(x_train, x_test, y_train, y_test)``.
         """
+        train, test = self.split_indices(test_size, seed)
+        return self.x[train], self.x[test], self.y[train], self.y[test]
+
+    def split_indices(
+        self, test_size: float | int = 0.25, seed: int = FIXED_SPLIT_SEED
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The row numbers of :meth:`split`'s training and test parts."""
         from sklearn.model_selection import train_test_split as sklearn_split
 
         stratify = self.y if self.task == "classification" else None
-        parts = sklearn_split(
-            self.x, self.y, test_size=test_size, random_state=seed, stratify=stratify
-        )
-        return tuple(parts)  # type: ignore[return-value]
+        rows = np.arange(len(self.x))
+        train, test = sklearn_split(rows, test_size=test_size, random_state=seed, stratify=stratify)
+        return train, test
 
 
 _DATASETS: Registry[Callable[[], Dataset]] = Registry("dataset")

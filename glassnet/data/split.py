@@ -160,16 +160,35 @@ def train_test_split(
         [3, 2, None, None]
     """
     x, y = _check_xy(x, y)
-    n = x.shape[0]
+    train, test = split_indices(x.shape[0], y, test_size, stratify, rng)
+    return x[train], x[test], _take(y, train), _take(y, test)
+
+
+def split_indices(
+    n: int,
+    y: Any = None,
+    test_size: float | int = 0.2,
+    stratify: bool | None = None,
+    rng: np.random.Generator | int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The row numbers of :func:`train_test_split`'s two parts, for ``n`` samples.
+
+    The same arguments give the same split as :func:`train_test_split`, which uses
+    it; a trained pipeline records these row numbers as its split.
+
+    Example:
+        >>> train, test = split_indices(5, test_size=2, rng=1)
+        >>> sorted([*train, *test]) == list(range(5)), len(test)
+        (True, 2)
+    """
     n_test = _count(test_size, n, "test_size")
     if n_test >= n:
         raise DataError(
             f"train_test_split: test_size={test_size} takes {n_test} of {n} samples, "
             "leaving the training split empty; use a smaller test_size or more data"
         )
-    strata = _strata(y, stratify)
-    train, test = _split_indices(n, n_test, strata, get_rng(rng))
-    return x[train], x[test], _take(y, train), _take(y, test)
+    strata = _strata(None if y is None else np.asarray(y), stratify)
+    return _split_indices(n, n_test, strata, get_rng(rng))
 
 
 def train_val_test_split(

@@ -99,8 +99,18 @@ class TableEncoder:
 
     # -- fitting ----------------------------------------------------------------------
 
-    def fit(self, frame: pd.DataFrame, source: str = "the data frame") -> TableEncoder:
-        """Decide the encoding from the training ``frame`` (``source`` names it in errors)."""
+    def fit(
+        self,
+        frame: pd.DataFrame,
+        source: str = "the data frame",
+        target_values: pd.Series | None = None,
+    ) -> TableEncoder:
+        """Decide the encoding from the training ``frame`` (``source`` names it in errors).
+
+        ``target_values``, when given, decides the task and the classes instead of the
+        frame's target column: the training rows decide how features are encoded, while
+        the classes are those of the whole file (a rare class may fall in the test rows).
+        """
         frame = check_columns(frame, source)
         names = list(frame.columns)
         if self.target is not None and self.target not in names:
@@ -118,7 +128,7 @@ class TableEncoder:
             raise DataError(f"{source}: no feature columns left besides the target '{self.target}'")
         self.columns = [self._fit_column(frame[name], name, source) for name in features]
         if self.target is not None:
-            self._fit_target(frame[self.target], source)
+            self._fit_target(frame[self.target] if target_values is None else target_values, source)
         return self
 
     def _fit_column(self, series: pd.Series, name: str, source: str) -> dict[str, Any]:

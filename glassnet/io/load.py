@@ -131,6 +131,11 @@ def load_model(path: str | Path) -> Module:
     """
     path = Path(path)
     arrays, document = read_model_file(path)
+    return build_model(arrays, document, path)
+
+
+def build_model(arrays: dict[str, np.ndarray], document: dict[str, Any], path: Path) -> Module:
+    """The model that :func:`read_model_file`'s arrays and description describe."""
     dtype = file_checks.declared_dtype(document, path)
     input_shape = file_checks.input_shape(document, path)
     if "architecture" not in document:
