@@ -36,6 +36,8 @@ def run(args: argparse.Namespace) -> int:
         ) from None
     if same:
         raise ConfigError(f"--out '{out}' is the model file itself; give another name")
+    if isinstance(model, gn.Pipeline):
+        model = model.network
     proto = model.export_onnx(out)
     preprocessing = getattr(model, "preprocessing", {}) or {}
     inputs = proto.graph.input[0].type.tensor_type.shape.dim

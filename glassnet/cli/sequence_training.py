@@ -1,14 +1,7 @@
 """``glassnet train series.csv --model lstm --window 24 --target COL``: forecast a time series.
 
-A CSV (or Parquet) file whose rows are time steps, oldest first, becomes sliding
-windows (:func:`glassnet.data.sequences.make_windows`): the last ``--window`` rows of
-the target *and of every other numeric column* are the inputs, the target's next
-value is the output. Non-numeric columns (dates, labels) are left out and named.
-
-The split is chronological, as forecasting needs: the test windows are the tail,
-the validation windows the tail of what remains, and nothing is shuffled across
-either boundary. The scalers (z-scores, one per column) are fitted on the rows the
-training windows read, never on a later row. The report puts the test RMSE next to
+The recipe (windows, a chronological split, scalers fitted on the training rows)
+is :mod:`glassnet.pipeline.series`; this command prints what it did. The report puts the test RMSE next to
 the naive forecast's — "the next value equals the last one" — the bar any forecast
 must clear.
 """
@@ -17,24 +10,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
-import time
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-import pandas as pd
 
 import glassnet as gn
+from glassnet.cli import train_options
+from glassnet.cli.data_options import data_options
 from glassnet.cli.report import format_metrics, regression_metrics
-from glassnet.cli.train_options import names
-from glassnet.data import StandardScaler
-from glassnet.data.sequences import make_windows
-from glassnet.errors import ConfigError, DataError
+from glassnet.errors import ConfigError
 from glassnet.io.atomic import write_atomic
-
-#: ``--model`` name → recurrent layer class
-RECURRENT = {"lstm": gn.LSTM, "gru": gn.GRU, "rnn": gn.SimpleRNN}
+from glassnet.pipeline import series
+from glassnet.pipeline.networks import RECURRENT
 
 
 def wants_sequences(args: argparse.Namespace) -> bool:
@@ -73,118 +60,6 @@ def check_options(args: argparse.Namespace) -> tuple[int, list[int]]:
     return args.window, units
 
 
-def read_series(args: argparse.Namespace) -> tuple[np.ndarray, list[str], str, list[str]]:
-    """(values (time, columns), numeric column names, target name, left-out columns).
-
-    The target is the first column of the values; the other numeric columns follow
-    as extra inputs, except a strictly increasing one (a time index).
-    """
-    path = Path(args.data)
-    if not path.is_file() or path.suffix.lower() not in (".csv", ".parquet"):
-        raise DataError(
-            f"--model {args.model} trains on a time series in a .csv or .parquet file "
-            f"(one row per time step, oldest first), got '{args.data}'"
-        )
-    try:
-        if path.suffix.lower() == ".csv":
-            frame = pd.read_csv(path, na_values=names(args.na_values) or None)
-        else:
-            frame = pd.read_parquet(path)
-    except (ValueError, OSError) as exc:
-        raise DataError(f"cannot read '{path}' as a table: {exc}") from None
-    frame = frame.drop(columns=[c for c in names(args.drop) if c in frame.columns])
-    if frame.empty:
-        raise DataError(f"'{path}' has no rows or no columns")
-    target = args.target if args.target is not None else str(frame.columns[-1])
-    if target not in frame.columns:
-        raise DataError(
-            f"'{path}' has no column '{target}'; its columns: {', '.join(map(str, frame.columns))}"
-        )
-    if not pd.api.types.is_numeric_dtype(frame[target]) or pd.api.types.is_bool_dtype(
-        frame[target]
-    ):
-        example = frame[target].dropna().iloc[0] if frame[target].notna().any() else None
-        raise DataError(
-            f"the target '{target}' must be numeric to forecast, got {frame[target].dtype} "
-            f"values such as {example!r}"
-        )
-    numeric = [
-        str(c)
-        for c in frame.columns
-        if c != target
-        and pd.api.types.is_numeric_dtype(frame[c])
-        and not pd.api.types.is_bool_dtype(frame[c])
-    ]
-    # A strictly increasing column (a year, a step counter) is the time axis, not a
-    # signal: its test values lie outside everything seen in training.
-    clocks = [c for c in numeric if len(frame) > 1 and (np.diff(frame[c].to_numpy()) > 0).all()]
-    numeric = [c for c in numeric if c not in clocks]
-    left_out = [str(c) for c in frame.columns if c != target and str(c) not in numeric]
-    columns = [target, *numeric]
-    values = frame[columns].to_numpy(dtype=float)
-    missing = np.argwhere(np.isnan(values))
-    if len(missing):
-        row, column = missing[0]
-        raise DataError(
-            f"'{path}' has {len(missing)} missing value(s), first in column "
-            f"'{columns[column]}' at data row {row + 1}; a time series needs every step "
-            "(fill or drop them first)"
-        )
-    return values, columns, target, [f"{c} (time index)" if c in clocks else c for c in left_out]
-
-
-def split_windows(
-    values: np.ndarray, window: int, test_size: float
-) -> tuple[int, int, np.ndarray, np.ndarray]:
-    """(training windows, test windows, X, y) of the raw series: the test is the tail."""
-    if window >= len(values):
-        raise DataError(
-            f"--window {window} is not shorter than the series ({len(values)} time steps); "
-            "a window must leave at least one following value to predict"
-        )
-    x, y = make_windows(values, window, target=0)
-    n_test = math.ceil(len(x) * test_size)
-    n_train = len(x) - n_test
-    if n_test < 1 or n_train < 2:
-        raise DataError(
-            f"a series of {len(values)} steps gives only {len(x)} windows of {window}; too few "
-            f"to hold out a test tail ({test_size:.0%}) and train on the rest; use a shorter "
-            "--window or a longer series"
-        )
-    return n_train, n_test, x, y
-
-
-def build_model(kind: str, units: list[int], seed: int) -> gn.Sequential:
-    """Stacked recurrent layers (all but the last return sequences) → one output."""
-    layers: list[gn.Module] = []
-    for index, size in enumerate(units):
-        last = index == len(units) - 1
-        layers.append(RECURRENT[kind](size, return_sequences=not last, rng=seed + index))
-    layers.append(gn.Dense(1, name="output"))
-    return gn.Sequential(layers)
-
-
-def auto_epochs(args: argparse.Namespace, samples: int) -> tuple[int, int]:
-    """(epochs, patience): 'auto' is about 1,500 iterations (20 to 300 epochs).
-
-    A recurrent step costs ``window`` dense steps, so the dense default (4,000
-    iterations) would be slow; small series converge well within this.
-    """
-    steps = math.ceil(samples / args.batch_size)
-    epochs = min(300, max(20, math.ceil(1500 / steps)))
-    if args.epochs != "auto":
-        try:
-            epochs = int(args.epochs)
-        except ValueError:
-            raise ConfigError(
-                f"--epochs must be a whole number or 'auto', got '{args.epochs}'"
-            ) from None
-        if epochs < 1:
-            raise ConfigError("--epochs must be at least 1")
-    patience = max(10, math.ceil(200 / steps)) if args.patience == "auto" else int(args.patience)
-    return epochs, patience
-
-
 def run(args: argparse.Namespace) -> int:
     """Train, test against the naive forecast, and save, as ``glassnet train`` does."""
     from glassnet.cli.train_command import check_out_folder, history_csv
@@ -192,73 +67,32 @@ def run(args: argparse.Namespace) -> int:
     window, units = check_options(args)
     out = Path(args.out) if args.out else Path("runs") / Path(args.data).stem
     check_out_folder(out)
-    values, columns, target, left_out = read_series(args)
-    n_train, n_test, x_raw, y_raw = split_windows(values, window, args.test_size)
-    # The training windows read rows 0 .. n_train + window - 1 (their last target
-    # included); the scalers see those rows only.
-    seen = values[: n_train + window]
-    scaler = StandardScaler().fit(seen)
-    target_scaler = StandardScaler().fit(seen[:, :1])
-    x = scaler.transform(x_raw.reshape(-1, len(columns))).reshape(x_raw.shape)
-    y = target_scaler.transform(y_raw)
-    x = x.astype(np.float32)
-    y = y.astype(np.float32)
-    n_val = max(1, round(n_train * 0.1)) if n_train >= 10 else 0
-    n_fit = n_train - n_val
-
-    gn.seed(args.seed)
-    model = build_model(args.model, units, args.seed)
-    model.preprocessing = {
-        "source": {"kind": "series", "file": Path(args.data).name, "window": window},
-        "task": "regression",
-        "feature_names": columns,
-        "target": target,
-        "window": window,
-        "series_scaler": scaler.get_state(),
-        "target_scaler": target_scaler.get_state(),
-    }
-    decay = {"weight_decay": args.weight_decay} if getattr(args, "weight_decay", 0) else {}
-    model.compile(
-        args.optimizer, "mse", precision=getattr(args, "precision", "float32"), lr=args.lr, **decay
+    settings = train_options.settings(args)
+    settings.units = units
+    prepared = series.prepare_series(args.data, data_options(args), settings)
+    network, history, seconds = series.train_series(
+        prepared, settings, verbose=0 if args.quiet else "auto"
     )
-    epochs, patience = auto_epochs(args, n_fit)
-    callbacks: list[Any] = []
-    if patience > 0 and n_val:
-        callbacks.append(gn.EarlyStopping("val_loss", patience=patience, restore_best_weights=True))
-    if args.schedule == "cosine":
-        cosine = gn.CosineAnnealingLR(model.training_config.optimizer, t_max=epochs)
-        callbacks.append(gn.LearningRateScheduler(lambda epoch, lr: cosine.lr_at(epoch)))
-    started = time.perf_counter()
-    # Shuffling inside the training windows is fine (each window is a whole sample);
-    # the validation and test windows stay after them in time.
-    history = model.fit(
-        x[:n_fit],
-        y[:n_fit],
-        epochs=epochs,
-        batch_size=args.batch_size,
-        validation_data=(x[n_fit:n_train], y[n_fit:n_train]) if n_val else None,
-        callbacks=callbacks,
-        verbose=0 if args.quiet else "auto",
-        rng=args.seed,
-    )
-    seconds = time.perf_counter() - started
-
-    predicted = target_scaler.inverse_transform(model.predict(x[n_train:]))
-    truth = y_raw[n_train:]
-    naive = x_raw[n_train:, -1, :1]  # the target's last value in each window
+    pipeline = gn.Pipeline(network, prepared.preprocessing, prepared.record)
+    n_fit, n_train = prepared.n_fit, prepared.n_train
+    predicted = pipeline.values(prepared.x[n_train:])
+    truth = prepared.y_raw[n_train:]
+    naive = prepared.x_raw[n_train:, -1, :1]  # the target's last value in each window
     results = regression_metrics(truth, predicted.reshape(truth.shape))
     naive_rmse = float(np.sqrt(np.mean((naive - truth) ** 2)))
     if not args.quiet:
-        model.summary()
+        network.summary()
+    columns, target = prepared.series.columns, prepared.series.target
     extra = f" + {len(columns) - 1} other numeric column(s)" if len(columns) > 1 else ""
     print(
         f"\nforecast of '{target}' ({target}{extra} over the last {window} steps → next value): "
-        f"trained on {n_fit} windows (then {n_val} for validation) for {history.epochs} epochs "
-        f"in {seconds:.1f} s"
+        f"trained on {n_fit} windows (then {n_train - n_fit} for validation) for "
+        f"{history.epochs} epochs in {seconds:.1f} s"
         + (" (early stop; best weights restored)" if history.stopped_early_at else "")
     )
-    if left_out:
-        print(f"columns left out of the inputs: {', '.join(left_out)}")
+    if prepared.series.left_out:
+        print(f"columns left out of the inputs: {', '.join(prepared.series.left_out)}")
+    n_test = len(truth)
     print(f"test split: the last {n_test} windows (the tail of the series), never seen in training")
     print("test metrics:\n" + format_metrics(results))
     print(f"  {'naive_rmse':<10} {naive_rmse:.4f}  (next value = last value)")
@@ -278,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
         "iterations": history.iterations,
         "seconds": seconds,
     }
-    model.save(out / "model.safetensors")
+    pipeline.save(out / "model.safetensors")
     write_atomic(out / "history.csv", history_csv(history).encode())
     write_atomic(out / "metrics.json", json.dumps(summary, indent=2).encode())
     print(f"\nsaved {out / 'model.safetensors'} (and history.csv, metrics.json)")

@@ -84,7 +84,7 @@ def run_trace(args: argparse.Namespace) -> int:
     preprocessing = getattr(model, "preprocessing", {})
     if args.data is not None:
         x = _row_of(args, pipeline)
-    elif pipeline is not None and pipeline.kind == "table" and not args.no_scale:
+    elif pipeline is not None and _raw_row(args.input, pipeline, model):
         values = [piece.strip() for piece in args.input.replace(";", ",").split(",")]
         x = pipeline.read([values], strict=args.strict, where="--input").x
         shown = ", ".join(f"{value:.4g}" for value in x.reshape(-1))
@@ -116,6 +116,16 @@ def run_trace(args: argparse.Namespace) -> int:
         write_atomic(args.json, json.dumps(result.to_dict(), indent=1).encode())
         print(f"wrote the trace to {args.json}")
     return 0
+
+
+def _raw_row(text: str, pipeline: gn.Pipeline, model: gn.Module) -> bool:
+    """Whether ``--input`` holds a table's raw values (its columns, not the encoded inputs)."""
+    if pipeline.kind != "table" or pipeline.schema is None:
+        return False
+    count = len(text.replace(";", ",").split(","))
+    # As many values as the file has feature columns: raw values, encoded here. As many
+    # as the network has inputs (and a different count): already encoded, as before.
+    return count == len(pipeline.schema.feature_names) or count != model.input_shape[1]
 
 
 def _row_of(args: argparse.Namespace, pipeline: gn.Pipeline | None) -> np.ndarray:

@@ -15,9 +15,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+import glassnet as gn
 from glassnet.cli import confidence
-from glassnet.cli.data_options import add_data_options
-from glassnet.cli.model_data import evaluation_data, load_pipeline, read_data
+from glassnet.cli.data_options import add_data_options, refuse_changed_options
+from glassnet.cli.model_data import evaluation_data, load_pipeline, read_data, saved_options
 from glassnet.cli.report import (
     classification_metrics,
     format_confusion,
@@ -61,6 +62,8 @@ def add_parsers(commands: Any) -> None:
 
 def run_evaluate(args: argparse.Namespace) -> int:
     pipeline = load_pipeline(args.model)
+    if pipeline.kind == "series":
+        return _evaluate_forecast(args, pipeline)
     read, words = evaluation_data(args, pipeline, args.data)
     print(f"evaluating {args.model} on {words}:")
     if pipeline.task == "classification":
@@ -71,6 +74,47 @@ def run_evaluate(args: argparse.Namespace) -> int:
     else:
         predicted = pipeline.values(read.x).reshape(read.y.shape)
         print(format_metrics(regression_metrics(read.y, predicted)))
+    return 0
+
+
+def _evaluate_forecast(args: argparse.Namespace, pipeline: gn.Pipeline) -> int:
+    """A forecaster's RMSE on ``args.data``'s windows, next to the naive forecast's."""
+    refuse_changed_options(args, saved_options(pipeline), args.model)
+    x, y, naive, words = pipeline.series_evaluation(args.data, args.data)
+    print(f"evaluating {args.model} on {words}:")
+    predicted = pipeline.values(x).reshape(y.shape)
+    results = regression_metrics(y, predicted)
+    print(format_metrics(results))
+    naive_rmse = float(np.sqrt(np.mean((naive - y) ** 2)))
+    print(f"  {'naive_rmse':<10} {naive_rmse:.4f}  (next value = last value)")
+    return 0
+
+
+def _predict_forecast(args: argparse.Namespace, pipeline: gn.Pipeline, out: Path) -> int:
+    """One forecast per window of the series, the last for the step after its last row."""
+    if args.confidence is not None:
+        raise ConfigError("--confidence is not available for forecasts (--model lstm/gru/rnn) yet")
+    refuse_changed_options(args, saved_options(pipeline), args.model)
+    windows = pipeline.forecast_windows(args.data, args.data)
+    values = pipeline.values(windows.x)[:, 0]
+    window = int(pipeline.preprocessing["window"])
+    frame = pd.DataFrame({"row": np.arange(len(values)) + window + 1, "prediction": values})
+    trained_on = pipeline.record is not None and pipeline.record.trained_on(windows.fingerprint)
+    if trained_on:
+        split = np.append(pipeline.record.split_column(), "next")
+        frame.insert(0, "split", split)
+    text = io.StringIO()
+    frame.to_csv(text, index=False)
+    write_atomic(out, text.getvalue().encode())
+    print(
+        f"wrote {len(frame)} forecasts of '{pipeline.preprocessing['target']}' to {out} (row: "
+        f"the data row forecast from the {window} rows before it; the last is the next step)"
+    )
+    if trained_on:
+        print(
+            f"note: '{args.data}' is the series the model was trained on; only the rows of "
+            "its test tail (column 'split') are forecasts of unseen steps"
+        )
     return 0
 
 
@@ -91,6 +135,8 @@ def _check_out(args: argparse.Namespace) -> Path:
 def run_predict(args: argparse.Namespace) -> int:
     out = _check_out(args)
     pipeline = load_pipeline(args.model)
+    if pipeline.kind == "series":
+        return _predict_forecast(args, pipeline, out)
     read = read_data(args, pipeline, args.data, with_target=False)
     calibration = None
     if args.confidence is not None:

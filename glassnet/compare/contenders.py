@@ -25,7 +25,7 @@ import numpy as np
 from glassnet.backend import seed
 from glassnet.compare.baselines import model_bytes, positive_scores
 from glassnet.errors import ConfigError
-from glassnet.pipeline import recipe
+from glassnet.pipeline import fitting, recipe
 from glassnet.pipeline.options import TrainSettings
 
 METRICS = {"classification": "accuracy", "regression": "r2", "anomaly": "roc_auc"}
@@ -140,9 +140,9 @@ class NetworkContender:
         self.model = recipe.build_network(
             recipe_settings, task, self.classes if task == "classification" else 1, inputs
         )
-        recipe.compile_network(self.model, task, recipe_settings)
+        fitting.compile_network(self.model, task, recipe_settings)
         self.epochs = settings.epochs(len(inputs))
-        recipe.fit_network(self.model, inputs, targets, recipe_settings, self.epochs, verbose=0)
+        fitting.fit_network(self.model, inputs, targets, recipe_settings, self.epochs, verbose=0)
         return self
 
     def outputs(self, x: np.ndarray, metric: str) -> np.ndarray:

@@ -33,6 +33,7 @@ from glassnet.nn.module import Module
 from glassnet.pipeline.fingerprint import file_fingerprint, row_hashes
 from glassnet.pipeline.record import SplitRecord
 from glassnet.pipeline.schema import TableSchema, raise_if_strict
+from glassnet.pipeline.series import SeriesWindows, series_windows
 from glassnet.pipeline.sources import Source, is_bundled, load_like
 
 
@@ -110,7 +111,9 @@ class Pipeline:
             where: the data's name in messages.
         """
         if self.kind == "series":
-            raise ConfigError("a time-series pipeline reads whole series: use read_series")
+            raise ConfigError(
+                "a forecaster reads whole series: use predict(data) or forecast_windows(data)"
+            )
         description = self.preprocessing["source"]
         findings: list[str] = []
         if isinstance(data, (str, Path)) and (self.kind != "table" or not is_bundled(str(data))):
@@ -236,6 +239,9 @@ class Pipeline:
         an extra column) are issued as :class:`SchemaWarning`; ``strict=True`` makes
         them an error.
         """
+        if self.kind == "series":
+            # One forecast per window of the data, the last one for the step after it.
+            return self.values(self.forecast_windows(data).x)[:, 0]
         read = self._warned(self.read(data, strict=strict))
         if self.task == "classification":
             names = np.asarray(self.classes, dtype=object)
@@ -260,13 +266,43 @@ class Pipeline:
         return self.record is not None and self.record.trained_on(source.fingerprint)
 
     def training_overlap(self, source: Source) -> int:
-        """How many rows of a table ``source`` are identical to rows trained on."""
+        """How many rows of a labelled table ``source`` are identical to rows trained on.
+
+        Rows are compared on the features and the target together: a new row that
+        only shares its features with a training row is new data.
+        """
         if self.record is None or source.frame is None or self.schema is None:
             return 0
-        frame = source.frame
-        if not all(name in frame.columns for name in self.schema.feature_names):
+        columns = [*self.schema.feature_names, self.schema.target]
+        if not all(name in source.frame.columns for name in columns):
             return 0
-        return self.record.overlap(row_hashes(frame, self.schema.feature_names))
+        return self.record.overlap(row_hashes(source.frame, columns))
+
+    def forecast_windows(self, data: Any, where: str | None = None) -> SeriesWindows:
+        """A forecaster's windows of ``data`` (a series file or DataFrame), scaled."""
+        name = where or (str(data) if isinstance(data, (str, Path)) else "the data")
+        return series_windows(self.preprocessing, data, name)
+
+    def series_evaluation(
+        self, data: Any, where: str | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
+        """(windows, true next values, naive forecasts, words saying which windows).
+
+        On the series the forecaster was trained on, only its test tail is scored.
+        """
+        name = where or (str(data) if isinstance(data, (str, Path)) else "the data")
+        windows = self.forecast_windows(data, name)
+        x, y, naive = windows.x[:-1], windows.y, windows.naive[:-1]
+        record = self.record
+        if record is not None and record.trained_on(windows.fingerprint):
+            test = record.parts.get("test", np.array([], np.int64))
+            n = len(test)
+            words = (
+                f"the {n} test windows of '{record.file}' held out at training (the tail of the "
+                f"series; its other {len(x) - n} windows are not scored)"
+            )
+            return x[test], y[test], naive[test], words
+        return x, y, naive, f"new data, {len(x)} windows of {self.preprocessing['window']} rows"
 
     def evaluation_data(
         self, data: Any, strict: bool = False, where: str | None = None

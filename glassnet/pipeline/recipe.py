@@ -10,8 +10,9 @@ one of them reports is the number the others would give.
   records the split;
 * :func:`train` builds, compiles and fits the network on it and returns the
   :class:`~glassnet.pipeline.pipeline.Pipeline`;
-* :func:`fit_scalers`, :func:`build_network`, :func:`compile_network` and
-  :func:`fit_network` are its steps, for callers that bring their own arrays.
+* :func:`fit_scalers`, :func:`build_network` and (in :mod:`glassnet.pipeline.fitting`)
+  ``compile_network`` and ``fit_network`` are its steps, for callers that bring
+  their own arrays.
 """
 
 from __future__ import annotations
@@ -19,27 +20,26 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from glassnet import data, parallel
+from glassnet import data
 from glassnet.backend import seed as seed_everything
 from glassnet.data.preprocessing import MinMaxScaler, StandardScaler
 from glassnet.data.split import split_indices
 from glassnet.errors import ConfigError, DataError
 from glassnet.nn.module import Module
-from glassnet.optim import CosineAnnealingLR
 from glassnet.pipeline.fingerprint import row_hashes
+from glassnet.pipeline.fitting import compile_network, fit_network
 from glassnet.pipeline.networks import augmentation, build_cnn, build_mlp, output_count
 from glassnet.pipeline.options import DataOptions, TrainSettings
 from glassnet.pipeline.pipeline import Pipeline
 from glassnet.pipeline.record import SplitRecord
 from glassnet.pipeline.schema import TableSchema
 from glassnet.pipeline.sources import Source, as_images, can_hold_out, fit_encoder_on, load_source
-from glassnet.train.callbacks import EarlyStopping, LearningRateScheduler, OverfitMonitor
+from glassnet.train.callbacks import EarlyStopping, OverfitMonitor
 
 SCALERS = {"standard": StandardScaler, "minmax": MinMaxScaler}
 
@@ -150,8 +150,9 @@ def prepare(spec: str, options: DataOptions, settings: TrainSettings) -> Prepare
     preprocessing = _preprocessing(source, scaler, target_scaler, fitted_rows, options)
     hashes = None
     if source.frame is not None:
-        names = preprocessing["pipeline"]["schema"]["features"]
-        hashes = row_hashes(source.frame.iloc[parts["train"]], [c["name"] for c in names])
+        schema = preprocessing["pipeline"]["schema"]
+        columns = [c["name"] for c in schema["features"]] + [schema["target"]]
+        hashes = row_hashes(source.frame.iloc[parts["train"]], columns)
     record = SplitRecord(source.fingerprint, Path(spec).name, len(source.y), parts, hashes)
     validation = len(parts.get("validation", ()))
     return Prepared(
@@ -212,49 +213,6 @@ def build_network(settings: TrainSettings, task: str, outputs: int, x: np.ndarra
 
         network = Sequential([*augmentation(x, augment), *network.layers])
     return network
-
-
-def compile_network(network: Module, task: str, settings: TrainSettings) -> None:
-    """Cross-entropy and accuracy for a classifier, MSE and R² for a regression."""
-    decay = {"weight_decay": settings.weight_decay} if settings.weight_decay else {}
-    if task == "classification":
-        loss, metrics = "categorical_crossentropy", ["accuracy"]
-    else:
-        loss, metrics = "mse", ["r2"]
-    network.compile(
-        settings.optimizer, loss, metrics, precision=settings.precision, lr=settings.lr, **decay
-    )
-
-
-def fit_network(
-    network: Module,
-    x: np.ndarray,
-    y: np.ndarray,
-    settings: TrainSettings,
-    epochs: int,
-    callbacks: list[Any] = (),
-    validation_split: float = 0.0,
-    **fit_options: Any,
-) -> Any:
-    """``fit`` with the cosine schedule (if asked), data-parallel under ``mpiexec``."""
-    callbacks = list(callbacks)
-    if settings.schedule == "cosine":
-        # Each epoch's rate is set as the epoch begins, so the rate left in the saved
-        # optimizer is the last one used, not the schedule's final 0.
-        cosine = CosineAnnealingLR(network.training_config.optimizer, t_max=epochs)
-        callbacks.append(LearningRateScheduler(lambda epoch, lr: cosine.lr_at(epoch)))
-    # Under mpiexec with several ranks: data-parallel, each rank computing on its part.
-    fit = partial(parallel.fit, network) if parallel.under_mpi() else network.fit
-    return fit(
-        x,
-        y,
-        epochs=epochs,
-        batch_size=settings.batch_size,
-        validation_split=validation_split,
-        callbacks=callbacks,
-        rng=settings.seed,
-        **fit_options,
-    )
 
 
 @dataclass

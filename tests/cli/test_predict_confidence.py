@@ -11,7 +11,7 @@ import pytest
 import glassnet as gn
 from glassnet import data
 from glassnet.cli import main
-from glassnet.cli.confidence import calibration_samples
+from glassnet.cli import confidence
 from glassnet.data import scaler_from_state
 from tests.cli.conftest import animals_frame, assert_user_error, prices_frame, snapshot, write_csv
 
@@ -179,11 +179,19 @@ def test_calibration_mistakes_are_usage_errors(glassnet, diabetes_model, prices_
 
 
 def test_the_calibration_split_is_the_one_training_held_out_for_validation(diabetes_model):
-    """The validation loss training logged is the loss on the rebuilt calibration samples."""
-    model = gn.load(diabetes_model)
-    calibration = calibration_samples(model, None, str(diabetes_model))
-    target_scaler = scaler_from_state(model.preprocessing["target_scaler"])
-    scaled = target_scaler.transform(calibration.y.reshape(-1, 1))
-    loss = float(np.mean((model.predict(calibration.x) - scaled) ** 2))
+    """The validation loss training logged is the loss on the recorded validation rows,
+    and those rows are what --confidence calibrates on."""
+    pipeline = gn.load(diabetes_model)
+    rows = pipeline.record.parts["validation"]
+    dataset = data.load("diabetes")
+    x = pipeline.read_arrays(dataset.x[rows])
+    scaled = scaler_from_state(pipeline.preprocessing["target_scaler"]).transform(
+        dataset.y[rows].reshape(-1, 1)
+    )
+    loss = float(np.mean((pipeline.network.predict(x) - scaled) ** 2))
     history = pd.read_csv(diabetes_model.parent / "history.csv")
     assert loss == pytest.approx(history["val_loss"].iloc[-1], rel=1e-4)
+    calibration = confidence.calibration(pipeline, None, str(diabetes_model))
+    assert len(calibration.scores) == len(rows) == 34
+    residuals = np.abs(pipeline.values(x).reshape(-1) - dataset.y[rows])
+    np.testing.assert_allclose(np.sort(calibration.scores), np.sort(residuals), rtol=1e-5)

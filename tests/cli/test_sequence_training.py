@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from glassnet.cli import sequence_training
+import glassnet as gn
+from glassnet.pipeline import series
 
 
 @pytest.fixture
@@ -72,21 +73,52 @@ def test_naive_rmse_is_the_last_value_forecast(glassnet, tmp_path):
 
 def test_the_test_windows_are_the_tail_after_the_training_windows():
     values = np.arange(100.0)[:, None]
-    n_train, n_test, x, y = sequence_training.split_windows(values, 10, 0.25)
+    n_train, n_test, x, y = series.split_windows(values, 10, 0.25)
     assert (n_train, n_test) == (67, 23)  # 90 windows, ceil(22.5) for the test
     # the last training target is row n_train + window - 1 = 76, the scalers' last row;
     # the first test target is the row after it
     assert y[n_train - 1, 0] == 76 and x[n_train, -1, 0] == 76 and y[n_train, 0] == 77
 
 
-def test_predict_refuses_a_sequence_model_clearly(glassnet, series_csv, tmp_path):
+def test_a_saved_forecaster_evaluates_and_predicts_through_its_pipeline(
+    glassnet, series_csv, tmp_path
+):
     out = tmp_path / "run"
-    assert glassnet(
+    trained = glassnet(
         "train", series_csv, "--model", "lstm", "--window", "8", "--target", "value",
-        "--out", out, *fast("--epochs", "1"),
-    ).code == 0  # fmt: skip
-    result = glassnet("predict", out / "model.safetensors", series_csv, "--out", tmp_path / "p.csv")
-    assert result.code == 2 and "series" in result.err and "Traceback" not in result.err
+        "--out", out, *fast("--epochs", "3"),
+    )  # fmt: skip
+    assert trained.code == 0, trained.text
+    model = out / "model.safetensors"
+    test_rmse = json.loads((out / "metrics.json").read_text())["test"]["rmse"]
+    # On the training series: its test tail only, the very RMSE train printed.
+    evaluated = glassnet("evaluate", model, series_csv)
+    assert evaluated.code == 0, evaluated.text
+    assert "the 38 test windows of 'series.csv' held out at training" in evaluated.out
+    assert float(evaluated.out.split("rmse")[1].split()[0]) == pytest.approx(test_rmse, abs=1e-4)
+    # Another file with the columns in another order is new data, matched by name.
+    frame = pd.read_csv(series_csv)
+    shuffled = write_frame(
+        frame[["value", "helper", "date", "year"]].tail(40), tmp_path / "new.csv"
+    )
+    again = glassnet("evaluate", model, shuffled)
+    assert again.code == 0 and "new data, 32 windows of 8 rows" in again.out
+    predicted = glassnet("predict", model, shuffled, "--out", tmp_path / "p.csv")
+    assert predicted.code == 0, predicted.text
+    forecasts = pd.read_csv(tmp_path / "p.csv")
+    assert list(forecasts.columns) == ["row", "prediction"] and len(forecasts) == 33
+    # In Python the same numbers, in the target's units.
+    python = gn.load(model).predict(frame[["value", "helper", "date", "year"]].tail(40))
+    np.testing.assert_allclose(python, forecasts["prediction"], rtol=1e-5)
+    refused = glassnet(
+        "predict", model, shuffled, "--out", tmp_path / "q.csv", "--confidence", "0.9"
+    )
+    assert refused.code == 2 and "not available for forecasts" in refused.err
+
+
+def write_frame(frame: pd.DataFrame, path):
+    frame.to_csv(path, index=False)
+    return path
 
 
 @pytest.mark.parametrize(

@@ -81,5 +81,7 @@ def test_a_regression_csv_trains_and_reports_r2(glassnet, tmp_path):
     argv = ("--target", "price", "--epochs", "150", "--quiet", "--out", tmp_path / "run")
     result = glassnet("train", path, *argv)
     assert result.code == 0, result.text
-    assert result.out.startswith("\nregression: trained on 90 samples")
+    assert result.out.startswith(
+        "\nregression: trained on 81 samples (9 for validation kept aside)"
+    )
     assert "  r2 " in result.out and "confusion" not in result.out

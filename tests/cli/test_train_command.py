@@ -99,7 +99,8 @@ def test_a_set_too_small_to_split_is_learned_whole_and_says_so(glassnet, tmp_pat
     assert metrics["test"] is None and metrics["training"]["accuracy"] == 1.0
     evaluated = glassnet("evaluate", tmp_path / "model.safetensors", "xor")
     assert evaluated.code == 0, evaluated.text
-    assert "(4 samples)" in evaluated.out and "accuracy   1.0000" in evaluated.out
+    assert "the 4 rows of 'xor', every one of which the model trained on" in evaluated.out
+    assert "accuracy   1.0000" in evaluated.out
 
 
 def test_evaluate_reads_the_test_split_the_training_held_out(glassnet, tmp_path):

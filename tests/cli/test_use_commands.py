@@ -25,7 +25,10 @@ def test_evaluate_a_classifier_on_a_csv(glassnet, animals_model):
     model, data = animals_model
     result = glassnet("evaluate", model, data)
     assert result.code == 0, result.text
-    assert result.out.startswith(f"evaluating {model} on {data} (150 samples)")
+    # The file it was trained on: only the rows held out at training are scored.
+    assert result.out.startswith(
+        f"evaluating {model} on the 38 test rows of 'animals.csv' held out at training"
+    )
     accuracy = float(result.out.split("accuracy")[1].split()[0])
     assert accuracy >= 0.9
     assert "confusion matrix" in result.out and "per class, one vs rest" in result.out
@@ -91,7 +94,8 @@ def test_evaluate_and_predict_a_bundled_model(glassnet, tmp_path):
     model = tmp_path / "model.safetensors"
     evaluated = glassnet("evaluate", model, "iris")
     assert evaluated.code == 0, evaluated.text
-    assert "(its fixed test split)" in evaluated.out and "confusion matrix" in evaluated.out
+    assert "the 38 test rows of 'iris' held out at training" in evaluated.out
+    assert "confusion matrix" in evaluated.out
     predicted = glassnet("predict", model, "iris", "--out", tmp_path / "p.csv")
     assert predicted.code == 0, predicted.text
     names = pd.read_csv(tmp_path / "p.csv")["prediction"]
