@@ -1,5 +1,5 @@
-"""``python -m glassnet`` runs the command line."""
+"""``python -m glassnet``: the command line (its entry point is the top floor, ``cli``)."""
 
-from glassnet.cli import entry_point
+from .cli import entry_point
 
 entry_point()

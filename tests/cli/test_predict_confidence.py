@@ -10,8 +10,7 @@ import pytest
 
 import glassnet as gn
 from glassnet import data
-from glassnet.cli import main
-from glassnet.cli import confidence
+from glassnet.cli import confidence, main
 from glassnet.data import scaler_from_state
 from tests.cli.conftest import animals_frame, assert_user_error, prices_frame, snapshot, write_csv
 
