@@ -46,6 +46,10 @@ def run_summary(args: argparse.Namespace) -> int:
         print(
             f"trained {history.epochs} epochs ({history.iterations} iterations); last epoch: {shown}"
         )
+    record = model.record if isinstance(model, gn.Pipeline) else None
+    if record is not None:
+        parts = ", ".join(f"{record.count(part)} {part}" for part in record.parts)
+        print(f"trained on '{record.file}' ({record.rows} rows: {parts})")
     config = getattr(model, "training_config", None)
     if config is not None:
         print(f"optimizer: {config.optimizer}")
